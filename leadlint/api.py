@@ -1,0 +1,110 @@
+"""The Python API: what the CLI calls, usable from pipeline code.
+
+>>> from leadlint.api import lint_paths
+>>> from leadlint.config import Settings
+>>> run = lint_paths(["examples/clean"], Settings())
+>>> findings = list(run.diagnostics())
+>>> run.summary.records > 0
+True
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from leadlint.config import Settings
+from leadlint.engine import Engine
+from leadlint.models import Diagnostic, Severity, Summary
+from leadlint.readers import EXTENSIONS, Source
+
+STDIN = "-"
+_SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".leadlint", "node_modules", "__pycache__", ".venv", "venv"}
+)
+
+
+class InputError(Exception):
+    """A path that does not exist or cannot be read (exit 2)."""
+
+
+@dataclass
+class LintRun:
+    """A lint in progress: iterate :meth:`diagnostics`, then read ``summary``."""
+
+    engine: Engine
+    sources: list[tuple[Source, Path | None]]
+    stdin: IO[bytes] | None = None
+    summary: Summary = field(default_factory=Summary)
+    unreadable: list[str] = field(default_factory=list)
+
+    def diagnostics(self) -> Iterator[Diagnostic]:
+        for source, path in self.sources:
+            if path is None:
+                assert self.stdin is not None
+                yield from self.engine.lint_source(source, self.stdin, None, self.summary)
+                continue
+            try:
+                stream = path.open("rb")
+            except OSError as error:
+                self.unreadable.append(f"{source.display}: cannot read: {error.strerror}")
+                continue
+            with stream:
+                yield from self.engine.lint_source(source, stream, path, self.summary)
+
+
+def lint_paths(paths: Sequence[str], settings: Settings, stdin: IO[bytes] | None = None) -> LintRun:
+    """Prepare a lint of files, directories and ``-`` (stdin)."""
+    engine = Engine(settings)
+    return LintRun(engine, collect_sources(paths, settings), stdin)
+
+
+def collect_sources(paths: Sequence[str], settings: Settings) -> list[tuple[Source, Path | None]]:
+    """Sources in the order given; directories walked for lead files, sorted."""
+    found: list[tuple[Source, Path | None]] = []
+    for given in paths:
+        if given == STDIN:
+            found.append((Source(STDIN, settings.stdin_format), None))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            found.extend(
+                (Source(str(p), EXTENSIONS[p.suffix.lower()]), p) for p in _walk(path, settings)
+            )
+        elif path.exists():
+            found.append((Source(given, EXTENSIONS.get(path.suffix.lower())), path))
+        else:
+            raise InputError(f"{given}: no such file or directory")
+    return found
+
+
+def _walk(directory: Path, settings: Settings) -> list[Path]:
+    files = []
+    for folder, dirs, names in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(names):
+            path = Path(folder, name)
+            if path.suffix.lower() in EXTENSIONS and not _excluded(path, settings):
+                files.append(path)
+    return files
+
+
+def _excluded(path: Path, settings: Settings) -> bool:
+    posix = path.as_posix()
+    return any(
+        fnmatch.fnmatchcase(posix, pattern) or fnmatch.fnmatchcase(path.name, pattern)
+        for pattern in settings.exclude
+    )
+
+
+def exit_code(summary: Summary, fail_on: str, unreadable: bool = False) -> int:
+    """The one place the exit status of ``check`` is decided."""
+    if unreadable:
+        return 2
+    if fail_on == "never":
+        return 0
+    return 1 if summary.count_at_least(Severity(fail_on)) else 0

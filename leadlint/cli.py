@@ -1,0 +1,262 @@
+"""The ``leadlint`` command: parse options, load settings, call the API, render, exit.
+
+Heavy modules are imported inside commands so ``leadlint --version`` and a
+one-file check start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from leadlint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+REPORT_URL = "https://github.com/leadlint/leadlint/issues"
+
+
+def _csv_option(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="leadlint")
+def cli() -> None:
+    """Validate and clean sales-lead payloads for the Leadping lead API."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--profile", help="Bundled schema: put (default), current, intake.")
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(dir_okay=False),
+    help="Check against your own JSON Schema file.",
+)
+@click.option(
+    "--openapi",
+    "openapi_file",
+    type=click.Path(dir_okay=False),
+    help="Check against an OpenAPI document...",
+)
+@click.option(
+    "--component", help="...and this schema component or operationId in it (default LeadRequest)."
+)
+@click.option(
+    "--select", multiple=True, help="Rules to enable: codes, names or prefixes (comma-separated)."
+)
+@click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
+@click.option("--ignore", multiple=True, help="Rules to disable.")
+@click.option(
+    "--per-file-ignores",
+    multiple=True,
+    metavar="GLOB:CODES",
+    help="Disable rules for matching files.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    help="Lowest severity that fails the run (default error).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Use this leadlint.toml or pyproject.toml.",
+)
+@click.option("--records-key", help="Key of the list of leads in an envelope object.")
+@click.option(
+    "--stdin-format",
+    type=click.Choice(["json", "ndjson", "csv"]),
+    help="Format of `-` (default: sniffed).",
+)
+@click.option("--max-depth", type=int, help="Deepest nesting accepted in a lead (default 32).")
+@click.option(
+    "--format",
+    "--output-format",
+    "output_format",
+    type=click.Choice(["text", "json", "jsonl"]),
+    help="Report format (default text).",
+)
+@click.option(
+    "--show-values", is_flag=True, help="Show offending values in text output (personal data!)."
+)
+@click.option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def check(paths: tuple[str, ...], **options: Any) -> None:
+    """Check lead files (JSON, NDJSON, CSV), directories, or - for stdin."""
+    from leadlint.api import InputError, exit_code, lint_paths
+    from leadlint.config import ConfigError
+    from leadlint.report import Style, write_report
+    from leadlint.schema import SchemaError
+
+    try:
+        settings = _settings(paths, options)
+        run = lint_paths(paths or (".",), settings, stdin=sys.stdin.buffer)
+        style = Style(
+            color=_use_color(options["color"]),
+            show_values=settings.show_values,
+            summary=not options["quiet"],
+        )
+        write_report(run.diagnostics(), run.summary, settings.output_format, style, sys.stdout)
+    except (ConfigError, SchemaError, InputError) as error:
+        _fail(str(error))
+    sys.stdout.flush()
+    for message in run.unreadable:
+        click.echo(f"leadlint: error: {message}", err=True)
+    raise SystemExit(exit_code(run.summary, settings.fail_on, bool(run.unreadable)))
+
+
+def _settings(paths: tuple[str, ...], options: dict[str, Any]) -> Any:
+    from dataclasses import replace
+
+    from leadlint.config import apply_options, find_config, load_settings
+
+    config = options["config_file"]
+    if config is not None:
+        if not Path(config).is_file():
+            _fail(f"{config}: no such configuration file")
+        settings = load_settings(Path(config))
+    else:
+        first = next((Path(p) for p in paths if p != "-"), Path.cwd())
+        settings = load_settings(find_config(first if first.exists() else Path.cwd()))
+    cli_options = _cli_table(options)
+    settings = apply_options(settings, cli_options, source="command line", base=Path.cwd())
+    return replace(
+        settings, show_values=options["show_values"], stdin_format=options["stdin_format"]
+    )
+
+
+def _cli_table(options: dict[str, Any]) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for key in ("profile", "component", "records-key", "max-depth", "fail-on"):
+        value = options[key.replace("-", "_")]
+        if value is not None:
+            table[key] = value
+    for key, name in (
+        ("schema", "schema_file"),
+        ("openapi", "openapi_file"),
+        ("format", "output_format"),
+    ):
+        if options[name] is not None:
+            table[key] = options[name]
+    for key in ("select", "extend-select", "ignore"):
+        values = _csv_option(options[key.replace("-", "_")])
+        if values:
+            table[key] = values
+    ignores: dict[str, list[str]] = {}
+    for entry in options["per_file_ignores"]:
+        pattern, sep, codes = entry.rpartition(":")
+        if not sep or not pattern:
+            _fail(f"--per-file-ignores expects GLOB:CODES, got `{entry}`")
+        ignores.setdefault(pattern, []).extend(_csv_option((codes,)))
+    if ignores:
+        table["per-file-ignores"] = ignores
+    return table
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"leadlint: error: {message}", err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+@cli.command("rules")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def rules_command(output_format: str) -> None:
+    """List every rule: code, name, default severity, fixability, summary."""
+    from leadlint.rules import ALL_RULES
+
+    if output_format == "json":
+        import json
+
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "fix": r.fix.value,
+                "summary": r.summary,
+            }
+            for r in ALL_RULES
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in ALL_RULES:
+        click.echo(f"{r.code}  {r.name:<28} {r.severity.value:<8} {r.fix.value:<10} {r.summary}")
+
+
+@cli.command("rule")
+@click.argument("selector")
+def rule_command(selector: str) -> None:
+    """Print the documentation of one rule (by code or name)."""
+    from leadlint.rules import UnknownSelectorError, expand_selector, find_rule
+
+    found = find_rule(selector)
+    if found is None:
+        try:
+            expand_selector(selector)
+            message = f"`{selector}` names several rules; give one code (see `leadlint rules`)"
+        except UnknownSelectorError as error:
+            message = str(error)
+        _fail(message)
+        return
+    click.echo(f"# {found.code} {found.name}\n")
+    click.echo(f"Default severity: {found.severity.value}. Fix: {found.fix.value}.\n")
+    click.echo(found.doc)
+
+
+def main() -> None:
+    """Console entry point: maps every failure to a documented exit code."""
+    try:
+        cli.main(prog_name="leadlint", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        raise SystemExit(done.exit_code) from None
+    except click.ClickException as error:
+        error.show()
+        raise SystemExit(EXIT_USAGE) from None
+    except click.exceptions.Abort:
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        # The reader went away (`leadlint check ... | head`); exit quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(EXIT_FINDINGS) from None
+    except Exception as error:  # the last line of defence: exit 3, never a bare traceback
+        _internal_error(error)
+    raise SystemExit(EXIT_OK)
+
+
+def _internal_error(error: Exception) -> None:
+    verbose = any(arg in ("-v", "--verbose") for arg in sys.argv[1:])
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    # The exception text may quote lead data; it is shown only with -v.
+    click.echo(f"leadlint: internal error: {type(error).__name__}{where}", err=True)
+    if verbose:
+        traceback.print_exception(error)
+    else:
+        click.echo("Run again with -v for the traceback.", err=True)
+    click.echo(
+        f"This is a bug in leadlint {__version__}; please report it at {REPORT_URL}", err=True
+    )
+    raise SystemExit(EXIT_INTERNAL)

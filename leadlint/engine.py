@@ -1,0 +1,154 @@
+"""Schema and rules over records -> diagnostics.
+
+The engine, not the checks, attaches code, name, severity and position, and
+applies the selection (``select``/``ignore``/per-file ignores).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from leadlint.config import Settings
+from leadlint.models import Diagnostic, Location, Summary, Violation
+from leadlint.readers import Source, read_source
+from leadlint.records import Problem, ReadOptions, Record
+from leadlint.rules import BY_CODE, CHECKS, resolve_selection
+from leadlint.rules.base import Rule
+from leadlint.schema import LeadSchema, load_schema_document, resolve_pointer
+
+_SCHEMA_BLOCK = "LL1"
+
+
+class Engine:
+    """Checks sources with one settled configuration."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.enabled = settings.enabled_codes()
+        self.schema = LeadSchema(load_schema_document(settings.schema))
+        self.read_options = ReadOptions(
+            records_key=settings.records_key,
+            max_depth=settings.max_depth,
+            field_types=self.schema.field_types,
+        )
+        self._ignores = [
+            (pattern, resolve_selection(codes)) for pattern, codes in settings.per_file_ignores
+        ]
+
+    def codes_for(self, path: Path | None) -> frozenset[str]:
+        """Enabled codes for one file, after per-file ignores."""
+        if path is None or not self._ignores:
+            return self.enabled
+        names = _match_names(path, self.settings.root)
+        enabled = self.enabled
+        for pattern, codes in self._ignores:
+            if any(fnmatch.fnmatchcase(name, pattern) for name in names):
+                enabled = enabled - codes
+        return enabled
+
+    def lint_source(
+        self, source: Source, stream: IO[bytes], path: Path | None, summary: Summary
+    ) -> Iterator[Diagnostic]:
+        """Diagnostics of one source, in file order; counts go into ``summary``."""
+        for diagnostic in self._diagnostics(source, stream, path, summary):
+            summary.add(diagnostic)
+            yield diagnostic
+
+    def _diagnostics(
+        self, source: Source, stream: IO[bytes], path: Path | None, summary: Summary
+    ) -> Iterator[Diagnostic]:
+        codes = self.codes_for(path)
+        schema_on = any(code.startswith(_SCHEMA_BLOCK) for code in codes)
+        checks = [rule for rule in CHECKS if rule.code in codes]
+        summary.files += 1
+        for item in read_source(source, stream, self.read_options):
+            if isinstance(item, Problem):
+                if item.code in codes:
+                    yield self._from_problem(source.display, item)
+                continue
+            summary.records += 1
+            found = [
+                self._from_problem(source.display, p, item)
+                for p in item.problems
+                if p.code in codes
+            ]
+            if item.checkable:
+                found.extend(self._check(item, codes, schema_on, checks))
+            if found:
+                found.sort(key=_position_key)
+                yield from found
+
+    def _check(
+        self, record: Record, codes: frozenset[str], schema_on: bool, checks: list[Rule]
+    ) -> Iterator[Diagnostic]:
+        if schema_on:
+            for rule, violation in self.schema.check(record.data):
+                if rule.code in codes:
+                    yield self._stamp(rule, violation, record)
+        for rule in checks:
+            assert rule.check is not None
+            for violation in rule.check(record.data, rule.options):
+                yield self._stamp(rule, violation, record)
+
+    def _stamp(self, rule: Rule, violation: Violation, record: Record) -> Diagnostic:
+        line, column = record.locate(violation.pointer) or (record.line, record.column)
+        location = Location(
+            record.source, record.index, line, column, violation.pointer, lead_id(record.data)
+        )
+        value = None
+        if self.settings.show_values:
+            value = _shown_value(resolve_pointer(record.data, violation.pointer))
+        return Diagnostic(
+            rule.code, rule.name, rule.severity, violation.message, location, violation.fix, value
+        )
+
+    def _from_problem(
+        self, display: str, problem: Problem, record: Record | None = None
+    ) -> Diagnostic:
+        rule = BY_CODE[problem.code]
+        lead = lead_id(record.data) if record is not None else None
+        location = Location(
+            display, problem.record, problem.line, problem.column, problem.pointer, lead
+        )
+        return Diagnostic(rule.code, rule.name, rule.severity, problem.message, location)
+
+
+def _position_key(diagnostic: Diagnostic) -> tuple[int, int, str]:
+    loc = diagnostic.location
+    return (loc.line or 0, loc.column or 0, diagnostic.code)
+
+
+def _match_names(path: Path, root: Path) -> list[str]:
+    names = [path.as_posix(), path.name]
+    try:
+        names.append(path.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        pass
+    return names
+
+
+def lead_id(data: Any) -> str | None:
+    """The lead's own id, else its external or seller id (never personal data)."""
+    if not isinstance(data, dict):
+        return None
+    candidates = [data.get("id"), data.get("externalId"), data.get("sellerLeadId")]
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict):
+        candidates += [metadata.get("externalId"), metadata.get("sellerLeadId")]
+    for candidate in candidates:
+        if isinstance(candidate, str | int) and not isinstance(candidate, bool):
+            return str(candidate)
+    return None
+
+
+def _shown_value(value: Any) -> str | None:
+    import orjson
+
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:
+        return None
+    return text if len(text) <= 80 else text[:77] + "..."

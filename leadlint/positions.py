@@ -1,0 +1,119 @@
+"""Source positions inside JSON text, computed only when a finding needs one.
+
+The hot path parses with orjson, which keeps no positions. For the few leads
+that have findings, a tokenizer walks the lead's text once and maps every
+JSON Pointer to the offset of its key (object members) or value (array
+items and the root).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+
+
+def escape_token(key: str) -> str:
+    """One RFC 6901 reference token."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(parent: str, key: str | int) -> str:
+    return f"{parent}/{escape_token(str(key))}"
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def iter_members(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int]]:
+    """Yield ``(pointer, offset)`` for the root and every member and item.
+
+    Object members point at their key, array items at their value. Assumes
+    ``text[start:end]`` is one valid JSON value.
+    """
+    # Each frame: [pointer, is_object, next array index, pending key pointer]
+    stack: list[list[object]] = []
+    expect_key = False
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        token = match.group()
+        first = token[0]
+        if first in ",:":
+            if first == "," and stack:
+                expect_key = bool(stack[-1][1])
+            continue
+        if first in "}]":
+            stack.pop()
+            expect_key = False
+            continue
+        if expect_key:
+            parent = str(stack[-1][0])
+            pointer = join_pointer(parent, json.loads(token))
+            stack[-1][3] = pointer
+            yield pointer, match.start()
+            expect_key = False
+            continue
+        pointer = _value_pointer(stack)
+        if not stack or not stack[-1][1]:
+            yield pointer, match.start()
+        if first in "{[":
+            stack.append([pointer, first == "{", 0, ""])
+            expect_key = first == "{"
+
+
+def _value_pointer(stack: list[list[object]]) -> str:
+    if not stack:
+        return ""
+    frame = stack[-1]
+    if frame[1]:
+        return str(frame[3])
+    index = frame[2]
+    assert isinstance(index, int)
+    frame[2] = index + 1
+    return join_pointer(str(frame[0]), index)
+
+
+def member_offsets(text: str, start: int = 0, end: int | None = None) -> dict[str, int]:
+    """Pointer -> offset; for duplicated keys the first occurrence wins."""
+    offsets: dict[str, int] = {}
+    for pointer, offset in iter_members(text, start, end):
+        offsets.setdefault(pointer, offset)
+    return offsets
+
+
+def duplicate_keys(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int]]:
+    """Pointers (and offsets) of keys that repeat within one object."""
+    seen: set[str] = set()
+    repeats: list[tuple[str, int]] = []
+    for pointer, offset in iter_members(text, start, end):
+        if pointer in seen:
+            repeats.append((pointer, offset))
+        seen.add(pointer)
+    return repeats
+
+
+def nearest_offset(offsets: dict[str, int], pointer: str) -> int | None:
+    """Offset of ``pointer``, or of its nearest existing ancestor."""
+    while True:
+        found = offsets.get(pointer)
+        if found is not None or not pointer:
+            return found
+        pointer = pointer[: pointer.rfind("/")]
+
+
+class LineIndex:
+    """Offset -> 1-based (line, column), columns counted in characters."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1

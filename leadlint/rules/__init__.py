@@ -1,0 +1,70 @@
+"""Every rule leadlint knows, in code order, and selector resolution.
+
+Rules are listed here by hand (no registration by import side effect).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from leadlint.rules.base import Rule
+from leadlint.rules.input import INPUT_RULES
+from leadlint.rules.schema import SCHEMA_RULES
+
+ALL_RULES: tuple[Rule, ...] = (*INPUT_RULES, *SCHEMA_RULES)
+
+BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
+_BY_NAME: dict[str, Rule] = {n: r for r in ALL_RULES for n in (r.name, *r.aliases)}
+CHECKS: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.check is not None)
+
+
+class UnknownSelectorError(ValueError):
+    """A code, name or prefix that matches no rule."""
+
+
+def find_rule(selector: str) -> Rule | None:
+    """The rule with this exact code or name (or alias)."""
+    return BY_CODE.get(selector.upper()) or _BY_NAME.get(selector.lower())
+
+
+def expand_selector(selector: str) -> frozenset[str]:
+    """Codes matched by a code, a name, a code prefix (``LL1``) or ``ALL``."""
+    text = selector.strip()
+    if text.upper() == "ALL":
+        return frozenset(BY_CODE)
+    found = find_rule(text)
+    if found is not None:
+        return frozenset({found.code})
+    prefix = text.upper()
+    if prefix.startswith("LL"):
+        codes = frozenset(c for c in BY_CODE if c.startswith(prefix))
+        if codes:
+            return codes
+    raise UnknownSelectorError(_unknown_message(text))
+
+
+def _unknown_message(text: str) -> str:
+    candidates = [*BY_CODE, *_BY_NAME]
+    close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(text.upper(), list(BY_CODE), n=1, cutoff=0.6)
+    hint = f"; did you mean `{close[0]}`?" if close else ""
+    return f"unknown rule selector `{text}`{hint} (see `leadlint rules`)"
+
+
+def resolve_selection(
+    select: Iterable[str] | None,
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> frozenset[str]:
+    """The enabled codes: ``select`` (default all) plus ``extend_select`` minus ``ignore``."""
+    base = frozenset(BY_CODE) if select is None else _union(select)
+    return (base | _union(extend_select)) - _union(ignore)
+
+
+def _union(selectors: Iterable[str]) -> frozenset[str]:
+    codes: set[str] = set()
+    for selector in selectors:
+        codes |= expand_selector(selector)
+    return frozenset(codes)

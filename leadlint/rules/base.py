@@ -1,0 +1,90 @@
+"""The rule type, the ``@rule`` decorator and ``declare`` for engine-emitted codes.
+
+A checking rule is a pure function ``(record, options) -> Iterator[Violation]``.
+Input (LL0xx) and schema (LL1xx) findings are produced by the readers and the
+schema layer, so those codes are declared with their documentation only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from leadlint.models import FixAvailability, Severity, Violation
+
+Check = Callable[[Any, Mapping[str, Any]], Iterator[Violation]]
+
+DOC_HEADINGS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Fix safety",
+    "Options",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    fix: FixAvailability
+    doc: str
+    check: Check | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """The first sentence under "What it does"."""
+        lines = self.doc.strip().splitlines()
+        try:
+            start = lines.index("## What it does") + 1
+        except ValueError:
+            return lines[0] if lines else ""
+        text = []
+        for line in lines[start:]:
+            if line.startswith("## "):
+                break
+            if line.strip():
+                text.append(line.strip())
+        sentence = " ".join(text)
+        return sentence.split(". ")[0].rstrip(".")
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    fix: FixAvailability = FixAvailability.NEVER,
+    options: Mapping[str, Any] | None = None,
+    aliases: tuple[str, ...] = (),
+) -> Callable[[Check], Rule]:
+    """Turn a documented check function into a :class:`Rule`."""
+
+    def wrap(check: Check) -> Rule:
+        doc = _dedent_doc(check.__doc__ or "")
+        return Rule(code, name, severity, fix, doc, check, options or {}, aliases)
+
+    return wrap
+
+
+def declare(
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    doc: str,
+    fix: FixAvailability = FixAvailability.NEVER,
+) -> Rule:
+    """A code emitted by the readers or the schema layer rather than a check."""
+    return Rule(code, name, severity, fix, _dedent_doc(doc))
+
+
+def _dedent_doc(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
