@@ -99,6 +99,7 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
     from leadlint.report import Style, write_report
     from leadlint.schema import SchemaError
 
+    _remember_verbosity(options["verbose"])
     try:
         settings = _settings(paths, options)
         run = lint_paths(paths or (".",), settings, stdin=sys.stdin.buffer)
@@ -162,6 +163,17 @@ def _cli_table(options: dict[str, Any]) -> dict[str, Any]:
     if ignores:
         table["per-file-ignores"] = ignores
     return table
+
+
+def _remember_verbosity(verbose: bool) -> None:
+    """Tell :func:`main` whether an internal error may show its traceback.
+
+    Click has parsed the options by now (``-qv`` included); guessing from
+    ``sys.argv`` would miss clustered flags.
+    """
+    state = click.get_current_context().obj
+    if isinstance(state, dict):
+        state["verbose"] = verbose
 
 
 def _use_color(choice: str) -> bool:
@@ -228,8 +240,9 @@ def rule_command(selector: str) -> None:
 
 def main() -> None:
     """Console entry point: maps every failure to a documented exit code."""
+    state = {"verbose": False}
     try:
-        cli.main(prog_name="leadlint", standalone_mode=False)
+        cli.main(prog_name="leadlint", standalone_mode=False, obj=state)
     except click.exceptions.Exit as done:
         raise SystemExit(done.exit_code) from None
     except click.ClickException as error:
@@ -242,12 +255,11 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(EXIT_FINDINGS) from None
     except Exception as error:  # the last line of defence: exit 3, never a bare traceback
-        _internal_error(error)
+        _internal_error(error, state["verbose"])
     raise SystemExit(EXIT_OK)
 
 
-def _internal_error(error: Exception) -> None:
-    verbose = any(arg in ("-v", "--verbose") for arg in sys.argv[1:])
+def _internal_error(error: Exception, verbose: bool) -> None:
     frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
     # The exception text may quote lead data; it is shown only with -v.

@@ -20,6 +20,8 @@ from leadlint.schema import DEFAULT_PROFILE, SchemaChoice
 OUTPUT_FORMATS = ("text", "json", "jsonl")
 FAIL_ON = ("error", "warning", "info", "never")
 CONFIG_NAMES = ("leadlint.toml", "pyproject.toml")
+# orjson writes and jsonschema-rs validates up to about 254 levels.
+MAX_DEPTH_LIMIT = 128
 
 
 class ConfigError(Exception):
@@ -40,6 +42,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     show_values: bool = False
     stdin_format: str | None = None
+    jobs: int = 0  # worker processes for big NDJSON files; 0 = one per core
     config_path: Path | None = None
 
     @property
@@ -184,8 +187,8 @@ def _choices(options: Mapping[str, Any], source: str) -> dict[str, Any]:
     if "records-key" in options:
         changes["records_key"] = options["records-key"]
     if "max-depth" in options:
-        if not 1 <= options["max-depth"] <= 1000:
-            raise ConfigError(f"{source}: `max-depth` must be between 1 and 1000")
+        if not 1 <= options["max-depth"] <= MAX_DEPTH_LIMIT:
+            raise ConfigError(f"{source}: `max-depth` must be between 1 and {MAX_DEPTH_LIMIT}")
         changes["max_depth"] = options["max-depth"]
     return changes
 

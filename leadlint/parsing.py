@@ -59,9 +59,18 @@ def may_have_duplicate_keys(raw: bytes, value: Any) -> bool:
     ``":`` in the source equals the count in orjson's re-serialisation
     exactly when no member was dropped as a duplicate.
     """
-    if b"\\u" in raw or _SPACED_COLON.search(raw):
+    if b"\\u" in raw:
         return True
-    return raw.count(b'":') != orjson.dumps(value).count(b'":')
+    # Whitespace after a closing quote is rare in NDJSON; only then look for
+    # a spaced colon (`"key" : value`) with the slower regex.
+    spaced = b'" ' in raw or b'"\n' in raw or b'"\t' in raw or b'"\r' in raw
+    if spaced and _SPACED_COLON.search(raw):
+        return True
+    try:
+        serialised = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (254 levels)
+        return True
+    return raw.count(b'":') != serialised.count(b'":')
 
 
 def duplicate_key_problems(
@@ -80,6 +89,11 @@ def too_deep(raw: bytes, value: Any, limit: int) -> bool:
     """True when objects and arrays nest deeper than ``limit``."""
     if raw.count(b"{") + raw.count(b"[") <= limit:
         return False
+    return depth_exceeds(value, limit)
+
+
+def depth_exceeds(value: Any, limit: int) -> bool:
+    """True when ``value`` nests objects and arrays deeper than ``limit``."""
     return _depth(value, limit) > limit
 
 

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
 
 
 def escape_token(key: str) -> str:
@@ -37,7 +37,13 @@ def iter_members(text: str, start: int = 0, end: int | None = None) -> Iterator[
     Object members point at their key, array items at their value. Assumes
     ``text[start:end]`` is one valid JSON value.
     """
-    # Each frame: [pointer, is_object, next array index, pending key pointer]
+    for pointer, offset, _repeated in _walk(text, start, end):
+        yield pointer, offset
+
+
+def _walk(text: str, start: int, end: int | None) -> Iterator[tuple[str, int, bool]]:
+    """``(pointer, offset, repeated)``: ``repeated`` marks a key seen before in its object."""
+    # Each frame: [pointer, is_object, next array index, pending key pointer, keys seen]
     stack: list[list[object]] = []
     expect_key = False
     for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
@@ -52,17 +58,21 @@ def iter_members(text: str, start: int = 0, end: int | None = None) -> Iterator[
             expect_key = False
             continue
         if expect_key:
-            parent = str(stack[-1][0])
-            pointer = join_pointer(parent, json.loads(token))
-            stack[-1][3] = pointer
-            yield pointer, match.start()
+            frame = stack[-1]
+            key = json.loads(token) if "\\" in token else token[1:-1]
+            pointer = join_pointer(str(frame[0]), key)
+            frame[3] = pointer
+            seen = frame[4]
+            assert isinstance(seen, set)
+            yield pointer, match.start(), key in seen
+            seen.add(key)
             expect_key = False
             continue
         pointer = _value_pointer(stack)
         if not stack or not stack[-1][1]:
-            yield pointer, match.start()
+            yield pointer, match.start(), False
         if first in "{[":
-            stack.append([pointer, first == "{", 0, ""])
+            stack.append([pointer, first == "{", 0, "", set()])
             expect_key = first == "{"
 
 
@@ -78,26 +88,46 @@ def _value_pointer(stack: list[list[object]]) -> str:
     return join_pointer(str(frame[0]), index)
 
 
-def member_offsets(text: str, start: int = 0, end: int | None = None) -> dict[str, int]:
+def member_offsets(text: str, start: int = 0, end: int | None = None) -> LazyOffsets:
     """Pointer -> offset; for duplicated keys the first occurrence wins."""
-    offsets: dict[str, int] = {}
-    for pointer, offset in iter_members(text, start, end):
-        offsets.setdefault(pointer, offset)
-    return offsets
+    return LazyOffsets(iter_members(text, start, end))
+
+
+class LazyOffsets:
+    """A pointer -> offset map that tokenizes only as far as it is asked.
+
+    Findings usually sit in the first half of a lead, so most lookups stop
+    early; a miss scans to the end once.
+    """
+
+    __slots__ = ("_found", "_members")
+
+    def __init__(self, members: Iterator[tuple[str, int]]) -> None:
+        self._members: Iterator[tuple[str, int]] | None = members
+        self._found: dict[str, int] = {}
+
+    def get(self, pointer: str) -> int | None:
+        found = self._found.get(pointer)
+        if found is not None or self._members is None:
+            return found
+        for member, offset in self._members:
+            self._found.setdefault(member, offset)
+            if member == pointer:
+                return self._found[member]
+        self._members = None
+        return None
 
 
 def duplicate_keys(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int]]:
-    """Pointers (and offsets) of keys that repeat within one object."""
-    seen: set[str] = set()
-    repeats: list[tuple[str, int]] = []
-    for pointer, offset in iter_members(text, start, end):
-        if pointer in seen:
-            repeats.append((pointer, offset))
-        seen.add(pointer)
-    return repeats
+    """Pointers (and offsets) of keys that repeat within one object.
+
+    Only the repeated key itself is reported, not the members of its value
+    (whose pointers repeat those of the first value).
+    """
+    return [(pointer, offset) for pointer, offset, repeated in _walk(text, start, end) if repeated]
 
 
-def nearest_offset(offsets: dict[str, int], pointer: str) -> int | None:
+def nearest_offset(offsets: LazyOffsets, pointer: str) -> int | None:
     """Offset of ``pointer``, or of its nearest existing ancestor."""
     while True:
         found = offsets.get(pointer)

@@ -17,13 +17,20 @@ import orjson
 
 from leadlint.encoding import sniff_encoding, utf8_problem
 from leadlint.parsing import (
+    depth_exceeds,
     depth_problem,
     duplicate_key_problems,
     may_have_duplicate_keys,
     parse_error,
     too_deep,
 )
-from leadlint.positions import LineIndex, member_offsets, nearest_offset, split_pointer
+from leadlint.positions import (
+    LazyOffsets,
+    LineIndex,
+    member_offsets,
+    nearest_offset,
+    split_pointer,
+)
 from leadlint.records import Problem, ReadOptions, Record
 from leadlint.rules.input import EMPTY_FILE, UNSUPPORTED_SHAPE
 
@@ -112,7 +119,7 @@ def read_json(display: str, raw: bytes, options: ReadOptions) -> Iterator[Record
     check_depth = raw.count(b"{") + raw.count(b"[") > options.max_depth
     for index, lead in enumerate(leads):
         record = document_view.record(prefix, index, lead, duplicates.get(index, []))
-        if check_depth and record.checkable and too_deep(b"", lead, options.max_depth):
+        if check_depth and record.checkable and depth_exceeds(lead, options.max_depth):
             record.problems.append(
                 depth_problem(index, *document_view.start(prefix, index), options.max_depth)
             )
@@ -143,7 +150,7 @@ class _JsonDocument:
         self.text = text
 
     @cached_property
-    def _offsets(self) -> dict[str, int]:
+    def _offsets(self) -> LazyOffsets:
         return member_offsets(self.text)
 
     @cached_property
@@ -252,7 +259,7 @@ class _LineView:
         return self._raw.decode("utf-8", "replace")
 
     @cached_property
-    def _offsets(self) -> dict[str, int]:
+    def _offsets(self) -> LazyOffsets:
         return member_offsets(self.text)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:

@@ -8,6 +8,7 @@ violations whose messages name the field and never the value.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -136,7 +137,9 @@ class LeadSchema:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         try:
-            self._validator = jsonschema_rs.validator_for(document, validate_formats=True)
+            self._validator = jsonschema_rs.validator_for(
+                document, validate_formats=True, formats={"email": _email_shape}
+            )
         except Exception as error:  # jsonschema-rs raises several types for bad schemas
             raise SchemaError(f"invalid JSON Schema: {_first_line(error)}") from None
         self._types = field_types(document)
@@ -166,7 +169,8 @@ class LeadSchema:
             for key in names:
                 yield self._unknown(pointer, key, error.schema_path, lead)
         elif name == "Type":
-            expected = " or ".join(str(t) for t in _listify(kind.types))
+            types = sorted(map(str, _listify(kind.types)), key=lambda t: t == "null")
+            expected = " or ".join(types)
             actual = json_type(error.instance)
             yield WRONG_TYPE, Violation(pointer, f"`{field}` must be {expected}, not {actual}")
         elif name == "Enum":
@@ -200,11 +204,15 @@ class LeadSchema:
                 edit = Edit("move", pointer, to=target)
                 fix = Fix(f"Rename to `{new_name}`", Applicability.UNSAFE, (edit,))
             return LEGACY_FIELD, Violation(pointer, message, fix)
-        known = list(_at(self.document, list(schema_path)[:-1]).get("properties", {}))
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
+        hint = self._suggestion(tuple(schema_path)[:-1], key)
         message = f"Unknown field `{display_field(pointer)}`: the API drops it{hint}"
         return UNKNOWN_FIELD, Violation(pointer, message)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one schema per run; keys repeat
+    def _suggestion(self, schema_path: tuple[Any, ...], key: str) -> str:
+        known = list(_at(self.document, list(schema_path)).get("properties", {}))
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
+        return f"; did you mean `{close[0]}`?" if close else ""
 
     def _is_int32(self, schema_path: Any) -> bool:
         node = _at(self.document, list(schema_path)[:-1])
@@ -216,6 +224,15 @@ class LeadSchema:
             )
             == _INT32
         )
+
+
+def _email_shape(value: str) -> bool:
+    """The schema-level email check: an address has an ``@``.
+
+    Full syntax is the email rules' job (email-validator), so one typo is
+    reported once; this matches python-jsonschema's ``email`` format.
+    """
+    return "@" in value
 
 
 def _first_line(error: Exception) -> str:

@@ -16,7 +16,8 @@ _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "bl
 
 def render_diagnostic(diagnostic: Diagnostic, style: Style) -> str:
     loc = diagnostic.location
-    where = f"{loc.file}:{loc.line or 1}:{loc.column or 1}:"
+    # A file name is as untrusted as the lead: Linux allows ESC and newlines in it.
+    where = f"{_clean(loc.file)}:{loc.line or 1}:{loc.column or 1}:"
     code = diagnostic.code
     marker = " [*]" if diagnostic.fix is not None else ""
     message = _clean(diagnostic.message)

@@ -106,7 +106,9 @@ BAD_FORMAT = declare(
     doc="""
     ## What it does
     Reports a string that does not match its declared format: `date`
-    (YYYY-MM-DD), `date-time` (RFC 3339), `uri`, `email`.
+    (YYYY-MM-DD), `date-time` (RFC 3339), `uri`, `email`. For `email` this
+    only checks the shape (an `@`); the email rules check full syntax, so
+    one bad address is not reported twice.
 
     ## Why is this bad?
     "13/01/1980" is not a date the API can read; a relative link is not a
