@@ -20,6 +20,7 @@ from typing import IO
 from leadlint.config import Settings
 from leadlint.engine import Engine
 from leadlint.models import Diagnostic, Severity, Summary
+from leadlint.parallel import default_jobs, lint_in_parallel, worth_splitting
 from leadlint.readers import EXTENSIONS, Source
 
 STDIN = "-"
@@ -42,11 +43,18 @@ class LintRun:
     summary: Summary = field(default_factory=Summary)
     unreadable: list[str] = field(default_factory=list)
 
+    @property
+    def jobs(self) -> int:
+        return self.engine.settings.jobs or default_jobs()
+
     def diagnostics(self) -> Iterator[Diagnostic]:
         for source, path in self.sources:
             if path is None:
                 assert self.stdin is not None
                 yield from self.engine.lint_source(source, self.stdin, None, self.summary)
+                continue
+            if worth_splitting(source, path, self.jobs):
+                yield from lint_in_parallel(self.engine, source, path, self.jobs, self.summary)
                 continue
             try:
                 stream = path.open("rb")

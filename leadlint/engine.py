@@ -17,6 +17,7 @@ from leadlint.readers import Source, read_source
 from leadlint.records import Problem, ReadOptions, Record
 from leadlint.rules import BY_CODE, CHECKS, resolve_selection
 from leadlint.rules.base import Rule
+from leadlint.rules.input import EMPTY_FILE
 from leadlint.schema import LeadSchema, load_schema_document, resolve_pointer
 
 _SCHEMA_BLOCK = "LL1"
@@ -80,6 +81,12 @@ class Engine:
             if found:
                 found.sort(key=_position_key)
                 yield from found
+
+    def empty_file_diagnostic(self, display: str, line: int, path: Path) -> Iterator[Diagnostic]:
+        """LL006 for a file that held no lead (decided after a parallel run)."""
+        if EMPTY_FILE.code in self.codes_for(path):
+            problem = Problem(EMPTY_FILE.code, "File has no leads", None, max(line, 1), 1)
+            yield self._from_problem(display, problem)
 
     def _check(
         self, record: Record, codes: frozenset[str], schema_on: bool, checks: list[Rule]
