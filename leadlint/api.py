@@ -102,11 +102,16 @@ def _walk(directory: Path, settings: Settings) -> list[Path]:
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
-    posix = path.as_posix()
-    return any(
-        fnmatch.fnmatchcase(posix, pattern) or fnmatch.fnmatchcase(path.name, pattern)
-        for pattern in settings.exclude
-    )
+    """Whether ``exclude`` matches the path as given, its name, or the path
+    relative to the configuration's directory (where the patterns are written)."""
+    if not settings.exclude:
+        return False
+    names = [path.as_posix(), path.name]
+    try:
+        names.append(path.resolve().relative_to(settings.root.resolve()).as_posix())
+    except ValueError:
+        pass
+    return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in settings.exclude)
 
 
 def exit_code(summary: Summary, fail_on: str, unreadable: bool = False) -> int:

@@ -78,6 +78,13 @@ def cli() -> None:
 )
 @click.option("--max-depth", type=int, help="Deepest nesting accepted in a lead (default 32).")
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes for big NDJSON files (default 0: one per core).",
+)
+@click.option(
     "--format",
     "--output-format",
     "output_format",
@@ -133,7 +140,10 @@ def _settings(paths: tuple[str, ...], options: dict[str, Any]) -> Any:
     cli_options = _cli_table(options)
     settings = apply_options(settings, cli_options, source="command line", base=Path.cwd())
     return replace(
-        settings, show_values=options["show_values"], stdin_format=options["stdin_format"]
+        settings,
+        show_values=options["show_values"],
+        stdin_format=options["stdin_format"],
+        jobs=options["jobs"],
     )
 
 

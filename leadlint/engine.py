@@ -18,7 +18,7 @@ from leadlint.records import Problem, ReadOptions, Record
 from leadlint.rules import BY_CODE, CHECKS, resolve_selection
 from leadlint.rules.base import Rule
 from leadlint.rules.input import EMPTY_FILE
-from leadlint.schema import LeadSchema, load_schema_document, resolve_pointer
+from leadlint.schema import compile_schema, resolve_pointer
 
 _SCHEMA_BLOCK = "LL1"
 
@@ -29,7 +29,7 @@ class Engine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.enabled = settings.enabled_codes()
-        self.schema = LeadSchema(load_schema_document(settings.schema))
+        self.schema = compile_schema(settings.schema)
         self.read_options = ReadOptions(
             records_key=settings.records_key,
             max_depth=settings.max_depth,

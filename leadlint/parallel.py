@@ -47,8 +47,9 @@ def worth_splitting(source: Source, path: Path, jobs: int) -> bool:
     return not problems  # BOMs and UTF-16/32 take the one-process path
 
 
-def chunk_bounds(path: Path, size: int = CHUNK_BYTES) -> list[tuple[int, int]]:
+def chunk_bounds(path: Path, size: int | None = None) -> list[tuple[int, int]]:
     """Byte ranges of about ``size`` bytes, each ending after a newline (or at EOF)."""
+    size = size or CHUNK_BYTES
     total = path.stat().st_size
     bounds = []
     start = 0

@@ -12,6 +12,9 @@ import bisect
 import json
 import re
 from collections.abc import Iterator
+from typing import Any
+
+import orjson
 
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
 
@@ -147,3 +150,40 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
+
+
+def compact_offset(value: Any, pointer: str) -> int:
+    """Byte offset of ``pointer`` (or its nearest ancestor) in ``orjson.dumps(value)``.
+
+    For a line that is exactly orjson's compact form of its value (most
+    machine-written NDJSON), offsets follow from the lengths of the siblings'
+    serialisations, which orjson computes at C speed, so no tokenizing is
+    needed. The caller checks that form first. Members point at their key.
+    """
+    here = start = 0  # offset reported for the pointer so far; where its value starts
+    node = value
+    for token in split_pointer(pointer):
+        if isinstance(node, dict):
+            found = _member_offset(node, token, start)
+            if found is None:
+                return here
+            here, start, node = found
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            start += 1
+            for item in node[: int(token)]:
+                start += len(orjson.dumps(item)) + 1
+            here, node = start, node[int(token)]
+        else:
+            return here
+    return here
+
+
+def _member_offset(node: dict[str, Any], key: str, start: int) -> tuple[int, int, Any] | None:
+    """(offset of ``key``'s key, of its value, the value) in a compact object at ``start``."""
+    position = start + 1
+    for name, child in node.items():
+        encoded = len(orjson.dumps(name))
+        if name == key:
+            return position, position + encoded + 1, child
+        position += encoded + 1 + len(orjson.dumps(child)) + 1
+    return None

@@ -27,6 +27,7 @@ from leadlint.parsing import (
 from leadlint.positions import (
     LazyOffsets,
     LineIndex,
+    compact_offset,
     member_offsets,
     nearest_offset,
     split_pointer,
@@ -224,7 +225,7 @@ def _ndjson_record(
     view = _LineView(raw, line_no)
     record = Record(display, index, line_no, None, None, view.locate, checkable=False)
     try:
-        record.data = orjson.loads(raw)
+        record.data = view.data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         bad_utf8 = utf8_problem(raw, index, line_no)
         if bad_utf8 is not None:
@@ -247,12 +248,16 @@ def _ndjson_record(
     return record
 
 
+_UNSET = object()
+
+
 class _LineView:
     """Positions inside one NDJSON line; decoded only when one is needed."""
 
     def __init__(self, raw: bytes, line_no: int) -> None:
         self._raw = raw
         self.line_no = line_no
+        self.data: Any = _UNSET
 
     @cached_property
     def text(self) -> str:
@@ -263,8 +268,23 @@ class _LineView:
         return member_offsets(self.text)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
-        offset = nearest_offset(self._offsets, pointer)
-        return None if offset is None else (self.line_no, offset + 1)
+        if self.compact:
+            offset = compact_offset(self.data, pointer)
+            prefix = self._raw[:offset]
+            column = offset if prefix.isascii() else len(prefix.decode("utf-8", "replace"))
+            # A member's pointer addresses the member's key, after the
+            # nesting container's key when the member is missing.
+            return self.line_no, column + 1
+        found = nearest_offset(self._offsets, pointer)
+        return None if found is None else (self.line_no, found + 1)
+
+    @cached_property
+    def compact(self) -> bool:
+        """Whether the line is exactly orjson's compact form of its value."""
+        try:
+            return self.data is not _UNSET and orjson.dumps(self.data) == self._raw
+        except orjson.JSONEncodeError:
+            return False
 
     def column(self) -> int:
         return len(self.text) - len(self.text.lstrip()) + 1

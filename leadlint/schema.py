@@ -76,6 +76,16 @@ class SchemaChoice:
     component: str | None = None
 
 
+def compile_schema(choice: SchemaChoice) -> LeadSchema:
+    """The compiled schema of a choice; a broken schema file is named in the error."""
+    document = load_schema_document(choice)
+    try:
+        return LeadSchema(document)
+    except SchemaError as error:
+        where = choice.schema_path or choice.openapi_path
+        raise SchemaError(f"{where}: {error}" if where else str(error)) from None
+
+
 def load_schema_document(choice: SchemaChoice) -> dict[str, Any]:
     """The JSON Schema the choice names, as a dict."""
     if choice.schema_path is not None:
