@@ -59,16 +59,18 @@ def may_have_duplicate_keys(raw: bytes, value: Any) -> bool:
     ``":`` in the source equals the count in orjson's re-serialisation
     exactly when no member was dropped as a duplicate.
     """
+    try:
+        serialised = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (254 levels)
+        return True
+    if serialised == raw:
+        return False  # compact text that round-trips lost no member
     if b"\\u" in raw:
         return True
     # Whitespace after a closing quote is rare in NDJSON; only then look for
     # a spaced colon (`"key" : value`) with the slower regex.
     spaced = b'" ' in raw or b'"\n' in raw or b'"\t' in raw or b'"\r' in raw
     if spaced and _SPACED_COLON.search(raw):
-        return True
-    try:
-        serialised = orjson.dumps(value)
-    except orjson.JSONEncodeError:  # nested deeper than orjson writes (254 levels)
         return True
     return raw.count(b'":') != serialised.count(b'":')
 
