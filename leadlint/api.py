@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from leadlint.config import Settings
-from leadlint.engine import Engine
+from leadlint.engine import Engine, path_names
 from leadlint.models import Diagnostic, Severity, Summary
 from leadlint.parallel import default_jobs, lint_in_parallel, worth_splitting
 from leadlint.readers import EXTENSIONS, Source
@@ -102,15 +102,7 @@ def _walk(directory: Path, settings: Settings) -> list[Path]:
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
-    """Whether ``exclude`` matches the path as given, its name, or the path
-    relative to the configuration's directory (where the patterns are written)."""
-    if not settings.exclude:
-        return False
-    names = [path.as_posix(), path.name]
-    try:
-        names.append(path.resolve().relative_to(settings.root.resolve()).as_posix())
-    except ValueError:
-        pass
+    names = path_names(path, settings.root)
     return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in settings.exclude)
 
 

@@ -43,7 +43,7 @@ class Engine:
         """Enabled codes for one file, after per-file ignores."""
         if path is None or not self._ignores:
             return self.enabled
-        names = _match_names(path, self.settings.root)
+        names = path_names(path, self.settings.root)
         enabled = self.enabled
         for pattern, codes in self._ignores:
             if any(fnmatch.fnmatchcase(name, pattern) for name in names):
@@ -128,7 +128,8 @@ def _position_key(diagnostic: Diagnostic) -> tuple[int, int, str]:
     return (loc.line or 0, loc.column or 0, diagnostic.code)
 
 
-def _match_names(path: Path, root: Path) -> list[str]:
+def path_names(path: Path, root: Path) -> list[str]:
+    """A path as given, its name, and relative to ``root``: what glob settings match."""
     names = [path.as_posix(), path.name]
     try:
         names.append(path.resolve().relative_to(root.resolve()).as_posix())
