@@ -91,9 +91,15 @@ def _value_pointer(stack: list[list[object]]) -> str:
     return join_pointer(str(frame[0]), index)
 
 
-def member_offsets(text: str, start: int = 0, end: int | None = None) -> LazyOffsets:
-    """Pointer -> offset; for duplicated keys the first occurrence wins."""
-    return LazyOffsets(iter_members(text, start, end))
+def member_offsets(
+    text: str, start: int = 0, end: int | None = None, *, last_wins: bool = False
+) -> LazyOffsets:
+    """Pointer -> offset; for duplicated keys the first occurrence wins, or
+    with ``last_wins`` the last one (the copy whose value parsers keep)."""
+    offsets = LazyOffsets(iter_members(text, start, end))
+    if last_wins:
+        offsets.read_all(overwrite=True)
+    return offsets
 
 
 class LazyOffsets:
@@ -108,6 +114,15 @@ class LazyOffsets:
     def __init__(self, members: Iterator[tuple[str, int]]) -> None:
         self._members: Iterator[tuple[str, int]] | None = members
         self._found: dict[str, int] = {}
+
+    def read_all(self, *, overwrite: bool) -> None:
+        if self._members is not None:
+            for member, offset in self._members:
+                if overwrite:
+                    self._found[member] = offset
+                else:
+                    self._found.setdefault(member, offset)
+            self._members = None
 
     def get(self, pointer: str) -> int | None:
         found = self._found.get(pointer)

@@ -149,10 +149,11 @@ class _JsonDocument:
     def __init__(self, display: str, text: str) -> None:
         self.display = display
         self.text = text
+        self.has_duplicates = False
 
     @cached_property
     def _offsets(self) -> LazyOffsets:
-        return member_offsets(self.text)
+        return member_offsets(self.text, last_wins=self.has_duplicates)
 
     @cached_property
     def _lines(self) -> LineIndex:
@@ -167,6 +168,7 @@ class _JsonDocument:
 
     def duplicates(self, prefix: str | None) -> list[Problem]:
         problems = duplicate_key_problems(self.text, None, self.position)
+        self.has_duplicates = bool(problems)
         return [_relative(p, prefix) for p in problems]
 
     def start(self, prefix: str | None, index: int) -> tuple[int, int]:
@@ -257,6 +259,7 @@ class _LineView:
     def __init__(self, raw: bytes, line_no: int) -> None:
         self._raw = raw
         self.line_no = line_no
+        self.has_duplicates = False
         self.data: Any = _UNSET
 
     @cached_property
@@ -265,7 +268,7 @@ class _LineView:
 
     @cached_property
     def _offsets(self) -> LazyOffsets:
-        return member_offsets(self.text)
+        return member_offsets(self.text, last_wins=self.has_duplicates)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         if self.compact:
@@ -290,4 +293,8 @@ class _LineView:
         return len(self.text) - len(self.text.lstrip()) + 1
 
     def duplicates(self, index: int) -> list[Problem]:
-        return duplicate_key_problems(self.text, index, lambda offset: (self.line_no, offset + 1))
+        problems = duplicate_key_problems(
+            self.text, index, lambda offset: (self.line_no, offset + 1)
+        )
+        self.has_duplicates = bool(problems)
+        return problems

@@ -870,3 +870,20 @@ def test_csv_is_read_lazily() -> None:
         "customer": {"creditScore": 1},
     }
     assert not stream.exhausted
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column"),
+    [
+        ("d.ndjson", '{"contact":{"firstName":"a"},"contact":{"firstName":7}}\n', 1, 41),
+        ("d.json", '[\n {"contact":{"firstName":"a"},\n  "contact":{"firstName":7}}\n]\n', 3, 14),
+    ],
+)
+def test_findings_on_a_repeated_key_point_at_the_copy_that_wins(
+    tmp_path: Path, name: str, text: str, line: int, column: int
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    found = {d.code: d.location for d in lint_paths([str(path)], Settings()).diagnostics()}
+    assert "LL007" in found
+    assert (found["LL102"].line, found["LL102"].column) == (line, column)
