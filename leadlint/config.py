@@ -13,9 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from leadlint.readers import FORMATS
 from leadlint.rules import UnknownSelectorError, resolve_selection
-from leadlint.schema import DEFAULT_PROFILE, SchemaChoice
+from leadlint.schema import SchemaChoice
 
 OUTPUT_FORMATS = ("text", "json", "jsonl")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -206,14 +205,3 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
     if isinstance(expected, tuple):
         return " or ".join(names.get(t, t.__name__) for t in expected)
     return names.get(expected, expected.__name__)
-
-
-__all__ = [
-    "DEFAULT_PROFILE",
-    "FORMATS",
-    "ConfigError",
-    "Settings",
-    "apply_options",
-    "find_config",
-    "load_settings",
-]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -96,7 +96,6 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     fixable: int = 0
-    by_code: dict[str, int] = field(default_factory=dict)
 
     def add(self, diagnostic: Diagnostic) -> None:
         if diagnostic.severity is Severity.ERROR:
@@ -107,7 +106,6 @@ class Summary:
             self.infos += 1
         if diagnostic.fix is not None:
             self.fixable += 1
-        self.by_code[diagnostic.code] = self.by_code.get(diagnostic.code, 0) + 1
 
     def count_at_least(self, severity: Severity) -> int:
         counts = {Severity.ERROR: self.errors, Severity.WARNING: self.warnings}

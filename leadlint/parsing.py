@@ -51,7 +51,7 @@ def parse_error(
     return Problem(INVALID_JSON.code, f"Invalid JSON: {error.msg}", record, line, column)
 
 
-def may_have_duplicate_keys(raw: bytes, value: Any) -> bool:
+def may_have_duplicate_keys(raw: bytes, value: Any, serialised: bytes | None = None) -> bool:
     """False only when the text provably has no repeated key.
 
     Every key in compact text ends with ``":``; inside strings a quote is
@@ -59,9 +59,9 @@ def may_have_duplicate_keys(raw: bytes, value: Any) -> bool:
     ``":`` in the source equals the count in orjson's re-serialisation
     exactly when no member was dropped as a duplicate.
     """
-    try:
-        serialised = orjson.dumps(value)
-    except orjson.JSONEncodeError:  # nested deeper than orjson writes (254 levels)
+    if serialised is None:
+        serialised = compact_form(value)
+    if serialised is None:
         return True
     if serialised == raw:
         return False  # compact text that round-trips lost no member
@@ -73,6 +73,14 @@ def may_have_duplicate_keys(raw: bytes, value: Any) -> bool:
     if spaced and _SPACED_COLON.search(raw):
         return True
     return raw.count(b'":') != serialised.count(b'":')
+
+
+def compact_form(value: Any) -> bytes | None:
+    """orjson's compact serialisation, or None past the 254 levels it writes."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return None
 
 
 def duplicate_key_problems(

@@ -17,6 +17,7 @@ import orjson
 
 from leadlint.encoding import sniff_encoding, utf8_problem
 from leadlint.parsing import (
+    compact_form,
     depth_exceeds,
     depth_problem,
     duplicate_key_problems,
@@ -238,7 +239,7 @@ def _ndjson_record(
     if too_deep(raw, record.data, options.max_depth):
         record.problems.append(depth_problem(index, line_no, view.column(), options.max_depth))
         return record
-    if may_have_duplicate_keys(raw, record.data):
+    if may_have_duplicate_keys(raw, record.data, view.serialised):
         record.problems.extend(view.duplicates(index))
     if not isinstance(record.data, dict):
         message = "Line is not a lead object"
@@ -282,12 +283,13 @@ class _LineView:
         return None if found is None else (self.line_no, found + 1)
 
     @cached_property
+    def serialised(self) -> bytes | None:
+        return None if self.data is _UNSET else compact_form(self.data)
+
+    @property
     def compact(self) -> bool:
         """Whether the line is exactly orjson's compact form of its value."""
-        try:
-            return self.data is not _UNSET and orjson.dumps(self.data) == self._raw
-        except orjson.JSONEncodeError:
-            return False
+        return self.serialised == self._raw
 
     def column(self) -> int:
         return len(self.text) - len(self.text.lstrip()) + 1

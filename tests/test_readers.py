@@ -744,15 +744,17 @@ def dict_paths(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[s
 
 
 DEEP = ReadOptions(max_depth=1000)
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+DOCUMENTS = {
+    "leads": st.lists(LEADS, min_size=1, max_size=3),
+    "as_array": st.booleans(),
+    "indent": st.sampled_from([None, 2]),
+    "ascii_only": st.booleans(),
+}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    leads=st.lists(LEADS, min_size=1, max_size=3),
-    as_array=st.booleans(),
-    indent=st.sampled_from([None, 2]),
-    ascii_only=st.booleans(),
-)
+@PROPERTY
+@given(**DOCUMENTS)
 def test_property_no_duplicates_never_reported(
     leads: list[dict[str, Any]], as_array: bool, indent: int | None, ascii_only: bool
 ) -> None:
@@ -765,14 +767,8 @@ def test_property_no_duplicates_never_reported(
     assert dump(document, indent, ascii_only, None) == text
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    leads=st.lists(LEADS, min_size=1, max_size=3),
-    as_array=st.booleans(),
-    indent=st.sampled_from([None, 2]),
-    ascii_only=st.booleans(),
-    data=st.data(),
-)
+@PROPERTY
+@given(**DOCUMENTS, data=st.data())
 def test_property_inserted_duplicate_always_found(
     leads: list[dict[str, Any]], as_array: bool, indent: int | None, ascii_only: bool, data: Any
 ) -> None:
