@@ -11,11 +11,14 @@ True
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+import orjson
 
 from leadlint.config import Settings
 from leadlint.engine import Engine, path_names
@@ -53,7 +56,7 @@ class LintRun:
                 assert self.stdin is not None
                 yield from self.engine.lint_source(source, self.stdin, None, self.summary)
                 continue
-            if worth_splitting(source, path, self.jobs):
+            if not self.engine.has_across_checks and worth_splitting(source, path, self.jobs):
                 yield from lint_in_parallel(self.engine, source, path, self.jobs, self.summary)
                 continue
             try:
@@ -69,6 +72,18 @@ def lint_paths(paths: Sequence[str], settings: Settings, stdin: IO[bytes] | None
     """Prepare a lint of files, directories and ``-`` (stdin)."""
     engine = Engine(settings)
     return LintRun(engine, collect_sources(paths, settings), stdin)
+
+
+def lint_leads(
+    leads: Iterable[Any], settings: Settings, display: str = "<leads>"
+) -> Iterator[Diagnostic]:
+    """Check leads already in memory (pipeline code); records are numbered in order.
+
+    Positions refer to the leads written one per line as compact JSON.
+    """
+    engine = Engine(settings)
+    text = b"".join(orjson.dumps(lead) + b"\n" for lead in leads)
+    return engine.lint_source(Source(display, "ndjson"), io.BytesIO(text), None, Summary())
 
 
 def collect_sources(paths: Sequence[str], settings: Settings) -> list[tuple[Source, Path | None]]:

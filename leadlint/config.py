@@ -10,10 +10,11 @@ import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from leadlint.rules import UnknownSelectorError, resolve_selection
+from leadlint.rules import UnknownSelectorError, expand_selector, find_rule, resolve_selection
 from leadlint.schema import SchemaChoice
 
 OUTPUT_FORMATS = ("text", "json", "jsonl")
@@ -42,6 +43,9 @@ class Settings:
     show_values: bool = False
     stdin_format: str | None = None
     jobs: int = 0  # worker processes for big NDJSON files; 0 = one per core
+    # Rule code -> (option, value) pairs from [tool.leadlint.rules.<code or name>].
+    rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    now: datetime | None = None  # the clock rules see; None = the real time
     config_path: Path | None = None
 
     @property
@@ -70,6 +74,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "max-depth": int,
     "format": str,
     "exclude": list,
+    "rules": dict,
 }
 
 
@@ -153,12 +158,62 @@ def _merge(settings: Settings, options: Mapping[str, Any], source: str, base: Pa
             (str(pattern), _strings(codes, f"per-file-ignores.{pattern}", source))
             for pattern, codes in table.items()
         )
+    if "rules" in options:
+        changes["rule_options"] = _rule_options(settings.rule_options, options["rules"], source)
     changes.update(_choices(options, source))
     merged = replace(settings, **changes)
     # Unknown rule selectors fail here, with the file named.
     _check_selectors(source, merged.select or (), merged.extend_select, merged.ignore)
     _check_selectors(source, *(codes for _pattern, codes in merged.per_file_ignores))
     return merged
+
+
+def _rule_options(
+    current: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...],
+    table: Mapping[str, Any],
+    source: str,
+) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """Validate ``[rules.<code or name>]`` tables against each rule's options."""
+    merged = {code: dict(values) for code, values in current}
+    for selector, values in table.items():
+        rule = find_rule(selector)
+        if rule is None:
+            raise ConfigError(f"{source}: rules.{selector}: {_unknown_rule(selector)}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: rules.{selector} must be a table of options")
+        for key, value in values.items():
+            if key not in rule.options:
+                close = difflib.get_close_matches(key, list(rule.options), n=1)
+                hint = f"; did you mean `{close[0]}`?" if close else ""
+                known = ", ".join(rule.options) or "none"
+                raise ConfigError(
+                    f"{source}: {rule.code} has no option `{key}`{hint} (options: {known})"
+                )
+            default = rule.options[key]
+            if not _same_kind(default, value):
+                raise ConfigError(
+                    f"{source}: {rule.code} option `{key}` must be {type(default).__name__}"
+                )
+            merged.setdefault(rule.code, {})[key] = value
+    return tuple((code, tuple(values.items())) for code, values in sorted(merged.items()))
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float)
+    if default is None:
+        return True
+    return isinstance(value, type(default))
+
+
+def _unknown_rule(selector: str) -> str:
+    try:
+        expand_selector(selector)
+    except UnknownSelectorError as error:
+        return str(error)
+    return "options are set for one rule: give its code or name"
 
 
 def _check_selectors(source: str, *groups: tuple[str, ...]) -> None:

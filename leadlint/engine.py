@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,8 +16,8 @@ from leadlint.config import Settings
 from leadlint.models import Diagnostic, Location, Summary, Violation
 from leadlint.readers import Source, read_source
 from leadlint.records import Problem, ReadOptions, Record
-from leadlint.rules import BY_CODE, CHECKS, resolve_selection
-from leadlint.rules.base import Rule
+from leadlint.rules import ACROSS, BY_CODE, CHECKS, resolve_selection
+from leadlint.rules.base import AcrossCheck, Rule
 from leadlint.rules.input import EMPTY_FILE
 from leadlint.schema import compile_schema, resolve_pointer
 
@@ -38,6 +39,23 @@ class Engine:
         self._ignores = [
             (pattern, resolve_selection(codes)) for pattern, codes in settings.per_file_ignores
         ]
+        self.options = rule_options(settings)
+        self._files: list[str] = []
+        # Run-wide checks (duplicates across leads) keep their state here.
+        self._across: dict[str, AcrossCheck] = {
+            rule.code: rule.across(self.options[rule.code], self._describe)
+            for rule in ACROSS
+            if rule.across is not None and rule.code in self.enabled
+        }
+
+    @property
+    def has_across_checks(self) -> bool:
+        """Whether a rule needs every lead of the run in one process."""
+        return bool(self._across)
+
+    def _describe(self, ref: tuple[int, int]) -> str:
+        file_number, index = ref
+        return f"lead {index} of {self._files[file_number]}"
 
     def codes_for(self, path: Path | None) -> frozenset[str]:
         """Enabled codes for one file, after per-file ignores."""
@@ -64,6 +82,9 @@ class Engine:
         codes = self.codes_for(path)
         schema_on = any(code.startswith(_SCHEMA_BLOCK) for code in codes)
         checks = [rule for rule in CHECKS if rule.code in codes]
+        across = [(BY_CODE[code], check) for code, check in self._across.items() if code in codes]
+        file_number = len(self._files)
+        self._files.append(source.display)
         summary.files += 1
         for item in read_source(source, stream, self.read_options):
             if isinstance(item, Problem):
@@ -78,6 +99,9 @@ class Engine:
             ]
             if item.checkable:
                 found.extend(self._check(item, codes, schema_on, checks))
+                for rule, check in across:
+                    for violation in check(item.data, (file_number, item.index)):
+                        found.append(self._stamp(rule, violation, item))
             if found:
                 found.sort(key=_position_key)
                 yield from found
@@ -97,7 +121,7 @@ class Engine:
                     yield self._stamp(rule, violation, record)
         for rule in checks:
             assert rule.check is not None
-            for violation in rule.check(record.data, rule.options):
+            for violation in rule.check(record.data, self.options[rule.code]):
                 yield self._stamp(rule, violation, record)
 
     def _stamp(self, rule: Rule, violation: Violation, record: Record) -> Diagnostic:
@@ -121,6 +145,20 @@ class Engine:
             display, problem.record, problem.line, problem.column, problem.pointer, lead
         )
         return Diagnostic(rule.code, rule.name, rule.severity, problem.message, location)
+
+
+def rule_options(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Each rule's options: its defaults, the configured values, and ``now``.
+
+    ``now`` (timezone-aware) is how rules about ages and timestamps learn the
+    time without reading the clock themselves.
+    """
+    now = settings.now or datetime.now(UTC)
+    configured = dict(settings.rule_options)
+    return {
+        code: {**rule.options, **dict(configured.get(code, ())), "now": now}
+        for code, rule in BY_CODE.items()
+    }
 
 
 def _position_key(diagnostic: Diagnostic) -> tuple[int, int, str]:

@@ -6,18 +6,23 @@ The Example must trigger the rule, Use instead must not (STYLE.md rule 4).
 from __future__ import annotations
 
 import ast
+import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from leadlint.api import lint_paths
+from leadlint.api import lint_leads, lint_paths
 from leadlint.config import Settings
+from leadlint.fixes import apply_edits
+from leadlint.models import FixAvailability
 from leadlint.rules import ALL_RULES, BY_CODE, expand_selector, find_rule
 from leadlint.rules.base import DOC_HEADINGS, Rule
 from leadlint.schema import SchemaChoice
 
 FENCE = re.compile(r"```(\w*)\n(.*?)```", re.DOTALL)
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 SUFFIX = {"json": ".json", "ndjson": ".ndjson", "csv": ".csv", "bytes": ".json"}
 
 
@@ -41,7 +46,7 @@ def codes_for(tmp_path: Path, name: str, kind: str, body: str, schema: str | Non
         schema_path = tmp_path / "schema.json"
         schema_path.write_text(schema, encoding="utf-8")
         choice = SchemaChoice(schema_path=schema_path)
-    run = lint_paths([str(path)], Settings(schema=choice))
+    run = lint_paths([str(path)], Settings(schema=choice, now=NOW))
     return {d.code for d in run.diagnostics()}
 
 
@@ -83,3 +88,18 @@ def test_selectors_accept_code_name_and_prefix() -> None:
     assert find_rule("missing-required-field") is BY_CODE["LL101"]
     assert expand_selector("LL1") == {c for c in BY_CODE if c.startswith("LL1")}
     assert expand_selector("ALL") == set(BY_CODE)
+
+
+ALWAYS_FIXED = [r for r in ALL_RULES if r.fix is FixAvailability.ALWAYS and (r.check or r.across)]
+
+
+@pytest.mark.parametrize("rule", ALWAYS_FIXED, ids=lambda r: r.code)
+def test_fixing_the_example_gives_use_instead(rule: Rule) -> None:
+    parts = sections(rule)
+    example = json.loads(next(b for k, b in blocks(parts["Example"]) if k == "json"))
+    expected = json.loads(next(b for k, b in blocks(parts["Use instead"]) if k == "json"))
+    settings = Settings(select=(rule.code,), now=NOW)
+    found = [d for d in lint_leads([example], settings) if d.fix is not None]
+    assert found, f"{rule.code} Example offers no fix"
+    edits = [edit for d in found if d.fix is not None for edit in d.fix.edits]
+    assert apply_edits(example, edits) == expected

@@ -8,15 +8,27 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from leadlint.rules import address, customer, email, metadata, names, phone, records
 from leadlint.rules.base import Rule
 from leadlint.rules.input import INPUT_RULES
 from leadlint.rules.schema import SCHEMA_RULES
 
-ALL_RULES: tuple[Rule, ...] = (*INPUT_RULES, *SCHEMA_RULES)
+ALL_RULES: tuple[Rule, ...] = (
+    *INPUT_RULES,
+    *SCHEMA_RULES,
+    *names.RULES,
+    *email.RULES,
+    *phone.RULES,
+    *address.RULES,
+    *customer.RULES,
+    *metadata.RULES,
+    *records.RULES,
+)
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
 _BY_NAME: dict[str, Rule] = {n: r for r in ALL_RULES for n in (r.name, *r.aliases)}
 CHECKS: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.check is not None)
+ACROSS: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.across is not None)
 
 
 class UnknownSelectorError(ValueError):

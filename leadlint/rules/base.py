@@ -14,6 +14,12 @@ from typing import Any
 from leadlint.models import FixAvailability, Severity, Violation
 
 Check = Callable[[Any, Mapping[str, Any]], Iterator[Violation]]
+# A check across the leads of one run: built once per run from the options and
+# a ``describe(ref)`` that names an earlier lead ("lead 3 of a.ndjson"); then
+# called with each lead and its ``ref``. It keeps hashes, never values.
+Describe = Callable[[tuple[int, int]], str]
+AcrossCheck = Callable[[Any, tuple[int, int]], Iterator[Violation]]
+Across = Callable[[Mapping[str, Any], Describe], AcrossCheck]
 
 DOC_HEADINGS = (
     "What it does",
@@ -35,6 +41,7 @@ class Rule:
     check: Check | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    across: Across | None = None
 
     @property
     def summary(self) -> str:
@@ -68,6 +75,25 @@ def rule(
     def wrap(check: Check) -> Rule:
         doc = _dedent_doc(check.__doc__ or "")
         return Rule(code, name, severity, fix, doc, check, options or {}, aliases)
+
+    return wrap
+
+
+def across_rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    options: Mapping[str, Any] | None = None,
+    aliases: tuple[str, ...] = (),
+) -> Callable[[Across], Rule]:
+    """Turn a documented factory of a run-wide check into a :class:`Rule`."""
+
+    def wrap(factory: Across) -> Rule:
+        doc = _dedent_doc(factory.__doc__ or "")
+        return Rule(
+            code, name, severity, FixAvailability.NEVER, doc, None, options or {}, aliases, factory
+        )
 
     return wrap
 

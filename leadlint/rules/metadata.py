@@ -1,0 +1,7 @@
+"""Attribution metadata and consent evidence."""
+
+from __future__ import annotations
+
+from leadlint.rules.base import Rule
+
+RULES: tuple[Rule, ...] = ()

@@ -1,0 +1,7 @@
+"""Person names."""
+
+from __future__ import annotations
+
+from leadlint.rules.base import Rule
+
+RULES: tuple[Rule, ...] = ()
