@@ -103,6 +103,8 @@ class Engine:
                     for violation in check(item.data, (file_number, item.index)):
                         found.append(self._stamp(rule, violation, item))
             if found:
+                if len(found) > 1:
+                    found = _without_superseded(found)
                 found.sort(key=_position_key)
                 yield from found
 
@@ -145,6 +147,14 @@ class Engine:
             display, problem.record, problem.line, problem.column, problem.pointer, lead
         )
         return Diagnostic(rule.code, rule.name, rule.severity, problem.message, location)
+
+
+def _without_superseded(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop schema findings that a more precise rule reported at the same pointer."""
+    dropped = {(code, d.location.pointer) for d in found for code in BY_CODE[d.code].supersedes}
+    if not dropped:
+        return found
+    return [d for d in found if (d.code, d.location.pointer) not in dropped]
 
 
 def rule_options(settings: Settings) -> dict[str, dict[str, Any]]:

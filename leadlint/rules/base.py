@@ -42,6 +42,9 @@ class Rule:
     options: Mapping[str, Any] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
     across: Across | None = None
+    # Schema codes this rule reports more precisely: at a pointer where this
+    # rule fires, the engine drops their findings (one problem, one finding).
+    supersedes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -69,12 +72,13 @@ def rule(
     fix: FixAvailability = FixAvailability.NEVER,
     options: Mapping[str, Any] | None = None,
     aliases: tuple[str, ...] = (),
+    supersedes: tuple[str, ...] = (),
 ) -> Callable[[Check], Rule]:
     """Turn a documented check function into a :class:`Rule`."""
 
     def wrap(check: Check) -> Rule:
         doc = _dedent_doc(check.__doc__ or "")
-        return Rule(code, name, severity, fix, doc, check, options or {}, aliases)
+        return Rule(code, name, severity, fix, doc, check, options or {}, aliases, None, supersedes)
 
     return wrap
 
