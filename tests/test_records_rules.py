@@ -1,0 +1,197 @@
+"""The across-record rules (LL7xx) beyond their case files.
+
+The state a check keeps must hold no lead value; the phone normalization is
+proven against phonenumbers on the phone corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from array import array
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+import pytest
+
+from leadlint.api import lint_paths
+from leadlint.config import Settings
+from leadlint.rules import BY_CODE, records
+from leadlint.rules.base import AcrossCheck, Rule
+from leadlint.rules.records import SeenTable, email_key, phone_key, value_key
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+
+
+def describe(ref: tuple[int, int]) -> str:
+    return f"lead {ref[1]} of file{ref[0]}"
+
+
+def build(code: str) -> AcrossCheck:
+    rule: Rule = BY_CODE[code]
+    assert rule.across is not None
+    return rule.across({"now": NOW}, describe)
+
+
+def run(code: str, leads: list[Any], file_number: int = 0) -> list[tuple[int, str, str]]:
+    check = build(code)
+    return [
+        (index, v.pointer, v.message)
+        for index, lead in enumerate(leads)
+        for v in check(lead, (file_number, index))
+    ]
+
+
+def reachable(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
+    """Every object reachable from a check's closure, except the describe callback."""
+    seen = set() if seen is None else seen
+    if id(value) in seen or value is describe:
+        return
+    seen.add(id(value))
+    yield value
+    children: list[Any] = []
+    if isinstance(value, dict):
+        children = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple | set | frozenset):
+        children = list(value)
+    elif callable(value) and hasattr(value, "__closure__"):
+        children = [cell.cell_contents for cell in value.__closure__ or ()]
+    elif hasattr(value, "__slots__"):
+        children = [getattr(value, name) for name in value.__slots__]
+    for child in children:
+        yield from reachable(child, seen)
+
+
+LEAD_VALUES = ("a-1", "ext-100", "s-9", "+16175550123", "Ann.Lee@Example.com", "6175550123")
+LEAD = {
+    "id": "a-1",
+    "metadata": {"externalId": "ext-100", "sellerLeadId": "s-9"},
+    "contact": {"phone": {"number": "+16175550123"}, "email": "Ann.Lee@Example.com"},
+}
+
+
+@pytest.mark.parametrize("code", [r.code for r in records.RULES])
+def test_the_state_holds_no_lead_value(code: str) -> None:
+    check = build(code)
+    for index in range(3):
+        list(check(LEAD, (0, index)))
+    found = list(reachable(check))
+    assert any(isinstance(obj, SeenTable) for obj in found)
+    strings = [obj for obj in found if isinstance(obj, str | bytes)]
+    assert not any(value in text for text in strings for value in LEAD_VALUES)
+    for obj in found:
+        assert isinstance(obj, SeenTable | array | int | dict | str | datetime | type(run))
+
+
+@pytest.mark.parametrize(
+    ("code", "pointer"),
+    [
+        ("LL701", "/id"),
+        ("LL702", "/metadata/externalId"),
+        ("LL703", "/contact/phone/number"),
+        ("LL703", "/contact/email"),
+    ],
+)
+def test_messages_name_the_field_and_the_earlier_lead_never_the_value(
+    code: str, pointer: str
+) -> None:
+    found = [f for f in run(code, [LEAD, {}, LEAD]) if f[1] == pointer]
+    assert len(found) == 1
+    index, _pointer, message = found[0]
+    label = pointer[1:].replace("/", ".")
+    assert index == 2
+    assert message == f"Same `{label}` as lead 0 of file0"
+    assert not any(value.lower() in message.lower() for value in LEAD_VALUES)
+
+
+def test_duplicates_are_found_across_files_of_one_run(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.ndjson", tmp_path / "b.json"
+    first.write_text(json.dumps({"id": "x"}) + "\n" + json.dumps({"id": "y"}) + "\n")
+    second.write_text(json.dumps([{"id": "z"}, {"id": "y"}]))
+    run_ = lint_paths([str(first), str(second)], Settings(select=("LL701",), now=NOW))
+    found = [(d.location.file, d.location.record, d.message) for d in run_.diagnostics()]
+    assert found == [(str(second), 1, f"Same `id` as lead 1 of {first}")]
+
+
+def test_the_table_keeps_the_first_ref_through_growth() -> None:
+    table = SeenTable(capacity=8)
+    rng = random.Random(3)
+    keys = list({rng.getrandbits(64) | 1 for _ in range(20_000)})
+    for ref, key in enumerate(keys):
+        assert table.first(key, ref) == ref
+    for ref, key in enumerate(keys):
+        assert table.first(key, 10**9) == ref
+    assert table.size == len(keys)
+    slots = len(table.keys)
+    assert 3 * len(keys) <= 2 * slots <= 6 * len(keys)  # a third to two thirds full
+
+
+def test_value_keys_are_nonzero_and_separate_kinds() -> None:
+    assert value_key("externalId", "x") != value_key("sellerLeadId", "x")
+    assert all(value_key("id", str(n)) for n in range(1000))
+    assert value_key("id", "\ud800") != 0  # a lone surrogate from a lenient JSON parser
+
+
+# --- phone normalization == phonenumbers on the corpus ----------------------
+
+
+@cache
+def corpus_numbers() -> tuple[dict[str, Any], ...]:
+    path = CORPORA / "phone" / "phonenumbers_examples.json"
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["numbers"])
+
+
+def test_nanp_formats_normalize_like_phonenumbers() -> None:
+    valid = [n for n in corpus_numbers() if n["libphonenumber_valid"]]
+    nanp = [n for n in valid if n["e164"].startswith("+1")]
+    assert len(nanp) > 100
+    misses = set()
+    for number in nanp:
+        parsed = phonenumbers.parse(number["e164"])
+        expected = str(parsed.national_number)
+        national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+        for text in (number["e164"], number["international"], national, "1 " + national):
+            if phone_key(text) != expected:
+                misses.add(number["e164"])
+    # Canada's 7-digit 310-xxxx numbers: with and without the country code
+    # they stay two keys (only 11-digit numbers lose their leading 1).
+    assert misses == {"+13101234"}
+
+
+def test_distinct_corpus_numbers_never_share_a_key() -> None:
+    keys: dict[str, str] = {}
+    clashes = []
+    for number in corpus_numbers():
+        key = phone_key(number["international"])
+        if key is None:
+            continue
+        if keys.setdefault(key, number["e164"]) != number["e164"]:
+            clashes.append((keys[key], number["e164"]))
+    assert clashes == []
+
+
+@cache
+def isemail_valid() -> tuple[str, ...]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(CORPORA / "email" / "isemail_tests.xml").getroot()
+    return tuple(
+        test.findtext("address") or ""
+        for test in root.iter("test")
+        if test.findtext("category") == "ISEMAIL_VALID_CATEGORY"
+    )
+
+
+def test_email_keys_fold_case_and_gmail_only() -> None:
+    assert isemail_valid()
+    for address in isemail_valid():
+        key = email_key(address)
+        assert key is None or key == email_key(address.upper())
+    assert email_key(" A.B+c@GoogleMail.com ") == email_key("ab@gmail.com") == "ab@gmail.com"
+    assert email_key("a.b+c@example.com") == "a.b+c@example.com"
+    assert email_key("nobody") is None
