@@ -21,7 +21,8 @@ DIAGNOSTIC_FIELDS = frozenset(
 )
 
 # One lead per outcome, under the default `put` profile.
-CLEAN = {"id": "a1", "contact": {"firstName": "Ann", "email": "ann@example.com"}}
+CLEAN = {"id": "a1", "contact": {"firstName": "Ann", "email": "ann.lee@gmail.com"}}
+CLEAN_TOO = {"id": "a2", "contact": {"firstName": "Bea", "email": "bea.kim@gmail.com"}}
 WARNING = {"id": "w1", "contact": {"firstName": "Ann", "bogus": 1}}  # LL106 only
 ERROR = {"id": "e1", "contact": {"lastName": 7}}  # LL102 only
 FIXABLE = {"id": "f1", "metadata": {"trustedFormUri": "https://example.com/c"}}  # LL107 [*]

@@ -152,7 +152,7 @@ def test_per_file_ignores_relative_to_config(project: Path) -> None:
     root = project / "proj"
     (root / "leadlint.toml").parent.mkdir()
     (root / "leadlint.toml").write_text(
-        '[per-file-ignores]\n"dirty/*.json" = ["LL106"]\n', encoding="utf-8"
+        'ignore = ["LL7"]\n[per-file-ignores]\n"dirty/*.json" = ["LL106"]\n', encoding="utf-8"
     )
     write_lead(root / "dirty" / "a.json", MIXED)
     write_lead(root / "other" / "a.json", MIXED)

@@ -48,6 +48,8 @@ def lead(**changes: Any) -> dict[str, Any]:
 def lint(tmp_path: Path, name: str, data: bytes | str, **options: Any) -> list[Diagnostic]:
     path = tmp_path / name
     path.write_bytes(data.encode() if isinstance(data, str) else data)
+    # The reader tests repeat one lead; duplicate-lead findings (LL7xx) are not theirs.
+    options.setdefault("ignore", ("LL7",))
     run = lint_paths([str(path)], Settings(**options))
     return list(run.diagnostics())
 
@@ -615,7 +617,18 @@ def test_csv_header_problems(header: str, column: int, tmp_path: Path) -> None:
 
 def run_stdin(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:
     proc = subprocess.run(
-        [sys.executable, "-m", "leadlint", "check", "--format", "json", *args, "-"],
+        [
+            sys.executable,
+            "-m",
+            "leadlint",
+            "check",
+            "--format",
+            "json",
+            "--ignore",
+            "LL7",
+            *args,
+            "-",
+        ],
         input=data,
         capture_output=True,
         timeout=60,

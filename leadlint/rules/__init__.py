@@ -57,6 +57,10 @@ def expand_selector(selector: str) -> frozenset[str]:
 
 
 def _unknown_message(text: str) -> str:
+    # Letters typed for look-alike digits (LL1O1, LLl01) are the commonest slip.
+    repaired = text.upper().replace("O", "0").replace("I", "1").replace("L", "1")
+    if repaired.startswith("11") and "LL" + repaired[2:] in BY_CODE:
+        return f"unknown rule selector `{text}`; did you mean `LL{repaired[2:]}`? (see `leadlint rules`)"
     candidates = [*BY_CODE, *_BY_NAME]
     close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.6)
     if not close:

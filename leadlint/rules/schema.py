@@ -75,20 +75,21 @@ NOT_IN_ENUM = declare(
     severity=Severity.ERROR,
     doc="""
     ## What it does
-    Reports a value outside the allowed set, such as `gender` or
-    `maritalStatus`; the message lists the allowed values.
+    Reports a value outside the allowed set, such as `phone.lookup.lineType`;
+    the message lists the allowed values. For `gender`, `maritalStatus` and
+    `employmentType`, LL510 reports it instead, with a fix.
 
     ## Why is this bad?
-    The API rejects values it does not know; "male" is not `M`.
+    The API rejects values it does not know; "mobile" is not `Wireless`.
 
     ## Example
     ```json
-    {"customer": {"gender": "male"}}
+    {"contact": {"phone": {"number": "+13125557342", "lookup": {"lineType": "mobile"}}}}
     ```
 
     ## Use instead
     ```json
-    {"customer": {"gender": "M"}}
+    {"contact": {"phone": {"number": "+13125557342", "lookup": {"lineType": "Wireless"}}}}
     ```
 
     ## Fix safety
@@ -112,16 +113,17 @@ BAD_FORMAT = declare(
 
     ## Why is this bad?
     "13/01/1980" is not a date the API can read; a relative link is not a
-    TrustedForm certificate URL.
+    URL the API can store. Rules that know a field better report it in its
+    place: LL501 for `birthDate`, LL211 for `email`.
 
     ## Example
     ```json
-    {"customer": {"birthDate": "13/01/1980"}}
+    {"contact": {"avatarUrl": "photos/me.png"}}
     ```
 
     ## Use instead
     ```json
-    {"customer": {"birthDate": "1980-01-13"}}
+    {"contact": {"avatarUrl": "https://cdn.example.net/photos/me.png"}}
     ```
 
     ## Fix safety
