@@ -95,6 +95,11 @@ def cli() -> None:
     "--show-values", is_flag=True, help="Show offending values in text output (personal data!)."
 )
 @click.option(
+    "--check-deliverability",
+    is_flag=True,
+    help="Look up each email domain's MX record (network; LL211 option).",
+)
+@click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
@@ -138,6 +143,8 @@ def _settings(paths: tuple[str, ...], options: dict[str, Any]) -> Any:
         first = next((Path(p) for p in paths if p != "-"), Path.cwd())
         settings = load_settings(find_config(first if first.exists() else Path.cwd()))
     cli_options = _cli_table(options)
+    if options["check_deliverability"]:
+        cli_options["rules"] = {"email-invalid-syntax": {"check-deliverability": True}}
     settings = apply_options(settings, cli_options, source="command line", base=Path.cwd())
     return replace(
         settings,

@@ -81,7 +81,10 @@ class Engine:
     ) -> Iterator[Diagnostic]:
         codes = self.codes_for(path)
         schema_on = any(code.startswith(_SCHEMA_BLOCK) for code in codes)
-        checks = [rule for rule in CHECKS if rule.code in codes]
+        # Bound once per file: the per-lead loop below is the hot path.
+        checks = [
+            (rule, rule.check, self.options[rule.code]) for rule in CHECKS if rule.code in codes
+        ]
         across = [(BY_CODE[code], check) for code, check in self._across.items() if code in codes]
         file_number = len(self._files)
         self._files.append(source.display)
@@ -98,7 +101,12 @@ class Engine:
                 if p.code in codes
             ]
             if item.checkable:
-                found.extend(self._check(item, codes, schema_on, checks))
+                data = item.data
+                if schema_on:
+                    found.extend(self._schema_findings(item, codes))
+                for rule, check_lead, options in checks:
+                    for violation in check_lead(data, options):  # type: ignore[misc]
+                        found.append(self._stamp(rule, violation, item))
                 for rule, check in across:
                     for violation in check(item.data, (file_number, item.index)):
                         found.append(self._stamp(rule, violation, item))
@@ -114,16 +122,9 @@ class Engine:
             problem = Problem(EMPTY_FILE.code, "File has no leads", None, max(line, 1), 1)
             yield self._from_problem(display, problem)
 
-    def _check(
-        self, record: Record, codes: frozenset[str], schema_on: bool, checks: list[Rule]
-    ) -> Iterator[Diagnostic]:
-        if schema_on:
-            for rule, violation in self.schema.check(record.data):
-                if rule.code in codes:
-                    yield self._stamp(rule, violation, record)
-        for rule in checks:
-            assert rule.check is not None
-            for violation in rule.check(record.data, self.options[rule.code]):
+    def _schema_findings(self, record: Record, codes: frozenset[str]) -> Iterator[Diagnostic]:
+        for rule, violation in self.schema.check(record.data):
+            if rule.code in codes:
                 yield self._stamp(rule, violation, record)
 
     def _stamp(self, rule: Rule, violation: Violation, record: Record) -> Diagnostic:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -332,3 +333,21 @@ def test_messages_never_contain_the_address() -> None:
     for diagnostics in found:
         for diagnostic in diagnostics:
             assert "secret" not in diagnostic.message.lower()
+
+
+def test_cli_flag_turns_the_lookup_on(dns_server: tuple[str, _Zone], tmp_path: Path) -> None:
+    address, zone = dns_server
+    (tmp_path / "leadlint.toml").write_text(
+        f'[rules.email-invalid-syntax]\ndns-server = "{address}"\ndns-timeout = 2.0\n',
+        encoding="utf-8",
+    )
+    leads = tmp_path / "leads.ndjson"
+    leads.write_text('{"contact": {"email": "b@leads-gone.com"}}\n', encoding="utf-8")
+    base = [sys.executable, "-m", "leadlint", "check", "--select", "LL211", str(leads)]
+    quiet = subprocess.run(base, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert quiet.returncode == 0 and zone.asked == []
+    looked = subprocess.run(
+        [*base, "--check-deliverability"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert looked.returncode == 1, looked.stdout + looked.stderr
+    assert "LL211" in looked.stdout and "leads-gone" not in looked.stdout

@@ -103,3 +103,9 @@ def test_fixing_the_example_gives_use_instead(rule: Rule) -> None:
     assert found, f"{rule.code} Example offers no fix"
     edits = [edit for d in found if d.fix is not None for edit in d.fix.edits]
     assert apply_edits(example, edits) == expected
+
+
+def test_readme_lists_every_rule() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for rule in ALL_RULES:
+        assert f"| {rule.code} | {rule.name} | {rule.severity.value} | {rule.fix.value} |" in readme
