@@ -43,6 +43,23 @@ def _address(lead: Any) -> dict[str, Any] | None:
     return None
 
 
+def _us_address(lead: Any) -> tuple[dict[str, Any] | None, bool]:
+    """The address and whether it is in the US; remembered for the current lead."""
+    if lead is _last_lead[0]:
+        return _last_lead[1]  # type: ignore[no-any-return]  # nine rules ask in a row
+    address = _address(lead)
+    in_us = address is not None and (
+        address.get("country", "US") == "US" or _country(address) == "US"
+    )
+    _last_lead[:] = [lead, (address, in_us)]
+    return address, in_us
+
+
+# The lead _us_address last answered for, and its answer (held, so its
+# identity cannot be reused; rules never mutate a lead, so the answer holds).
+_last_lead: list[Any] = [None, None]
+
+
 def _text(address: dict[str, Any], key: str) -> str | None:
     value = address.get(key)
     if isinstance(value, str) and value and not value.isspace():
@@ -58,10 +75,8 @@ def _country(address: dict[str, Any]) -> str | None:
 
 def _field(lead: Any, key: str, us_only: bool = True) -> tuple[dict[str, Any], str] | None:
     """The address and its text ``key``, if present (and if the address is in the US)."""
-    address = _address(lead)
-    if address is None:
-        return None
-    if us_only and address.get("country", "US") != "US" and _country(address) != "US":
+    address, in_us = _us_address(lead)
+    if address is None or (us_only and not in_us):
         return None
     value = address.get(key)
     if isinstance(value, str) and value and not value.isspace():

@@ -59,9 +59,18 @@ def _inspect(value: str) -> _Address:
 
 
 def _address(lead: Any) -> _Address | None:
+    if lead is _last_lead[0]:
+        return _last_lead[1]  # type: ignore[no-any-return]  # the rules ask in a row
     contact = lead.get("contact") if isinstance(lead, dict) else None
     value = contact.get("email") if isinstance(contact, dict) else None
-    return _inspect(value) if isinstance(value, str) else None
+    found = _inspect(value) if isinstance(value, str) else None
+    _last_lead[:] = [lead, found]
+    return found
+
+
+# The lead _address last answered for, and its answer (held, so its identity
+# cannot be reused; rules never mutate a lead, so the answer holds).
+_last_lead: list[Any] = [None, None]
 
 
 @rule(

@@ -34,13 +34,21 @@ def _names(lead: Any) -> tuple[str | None, str | None]:
 
 def _each(lead: Any) -> list[tuple[str, str, NameAssessment]]:
     """Pointer, value and analysis of each name that is a string."""
+    if lead is _last_lead[0]:
+        return _last_lead[1]  # type: ignore[no-any-return]  # the name rules ask in a row
     first, last = _names(lead)
     found = []
     if first is not None:
         found.append((FIRST, first, assess_name(first)))
     if last is not None:
         found.append((LAST, last, assess_name(last)))
+    _last_lead[:] = [lead, found]
     return found
+
+
+# The lead _each last answered for, and its answer (held, so its identity
+# cannot be reused; rules never mutate a lead, so the answer holds).
+_last_lead: list[Any] = [None, None]
 
 
 @lru_cache(maxsize=64)

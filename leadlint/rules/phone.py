@@ -142,14 +142,22 @@ def _number(lead: Any) -> tuple[dict[str, Any], str, Phone] | None:
     or a string where an object should be raises TypeError): every phone
     rule starts here, for every lead.
     """
+    if lead is _last_lead[0]:
+        return _last_lead[1]  # type: ignore[no-any-return]  # eight rules ask in a row
     try:
         contact = lead["contact"]
         text = contact["phone"]["number"]
     except (KeyError, TypeError, IndexError):
-        return None
-    if not isinstance(text, str):
-        return None
-    return contact, text, analyse(text, _country(contact))
+        found = None
+    else:
+        found = (contact, text, analyse(text, _country(contact))) if isinstance(text, str) else None
+    _last_lead[:] = [lead, found]
+    return found
+
+
+# The lead _number last answered for, and its answer. Holding the lead keeps
+# its identity from being reused; rules never mutate a lead, so the answer holds.
+_last_lead: list[Any] = [None, None]
 
 
 @rule(
