@@ -11,6 +11,7 @@ import functools
 import re
 from enum import Enum
 from importlib import resources
+from typing import Any
 
 # USPS codes: the 50 states, DC, the territories, the freely associated states
 # (their mail is US domestic mail) and the military "states".
@@ -182,10 +183,19 @@ FAST_PATH_EXCLUDED = frozenset((
 
 def line_kind(text: str) -> LineKind:
     """Classify a street line; the common "123 Main St" shape skips the tagger."""
+    if text is _last_line[0]:
+        return _last_line[1]  # type: ignore[no-any-return]  # LL401 then LL402 ask
     match = _FAST_STREET.fullmatch(text)
     if match is not None and match.group(1).lower() not in FAST_PATH_EXCLUDED:
-        return LineKind.STREET
-    return tagged_line_kind(text)
+        kind = LineKind.STREET
+    else:
+        kind = tagged_line_kind(text)
+    _last_line[:] = [text, kind]
+    return kind
+
+
+# The line line_kind last classified (held, so its identity is not reused).
+_last_line: list[Any] = [None, None]
 
 
 @functools.lru_cache(maxsize=65536)
