@@ -91,7 +91,12 @@ def field_values(lead: Any, fields: tuple[Field, ...]) -> list[tuple[str, Any]]:
 
 
 def field_texts(lead: Any, fields: tuple[Field, ...]) -> list[tuple[str, str]]:
-    """Like :func:`field_values`, keeping non-blank strings only (blank = absent)."""
+    """Like :func:`field_values`, keeping non-blank strings only (blank = absent).
+
+    Written out rather than filtering field_values: this runs for every lead
+    in seven rules, and the shared version costs the family 17% more
+    instructions (callgrind).
+    """
     if not isinstance(lead, dict):
         return []
     metadata = lead.get("metadata")
