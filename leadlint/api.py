@@ -14,7 +14,7 @@ import fnmatch
 import io
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,9 +22,11 @@ import orjson
 
 from leadlint.config import Settings
 from leadlint.engine import Engine, path_names
+from leadlint.fixes import FixedLead, fix_lead
 from leadlint.models import Diagnostic, Severity, Summary
 from leadlint.parallel import default_jobs, lint_in_parallel, worth_splitting
-from leadlint.readers import EXTENSIONS, Source
+from leadlint.readers import EXTENSIONS, Source, sniff_format
+from leadlint.writer import FileFix, fix_document, write_atomic
 
 STDIN = "-"
 _SKIP_DIRS = frozenset(
@@ -128,3 +130,67 @@ def exit_code(summary: Summary, fail_on: str, unreadable: bool = False) -> int:
     if fail_on == "never":
         return 0
     return 1 if summary.count_at_least(Severity(fail_on)) else 0
+
+
+@dataclass
+class FixRun(LintRun):
+    """``check --fix`` / ``--diff``: fix each source, then report what remains.
+
+    ``write`` False is ``--diff``: nothing is written and ``files`` keeps each
+    source's before and after. Findings that were fixed come first, marked
+    ``applied`` (counted in ``summary.fixed``, not as problems).
+    """
+
+    unsafe: bool = False
+    write: bool = True
+    files: list[tuple[str, Path | None, FileFix]] = field(default_factory=list)
+
+    def diagnostics(self) -> Iterator[Diagnostic]:
+        for source, path in self.sources:
+            data = self._read(source, path)
+            if data is None:
+                continue
+            fmt = source.format or sniff_format(io.BufferedReader(io.BytesIO(data)))
+            codes = self.engine.codes_for(path)
+
+            def fix_one(lead: Any, codes: frozenset[str] = codes) -> FixedLead:
+                return fix_lead(
+                    lead, lambda candidate: self.engine.check_lead(candidate, codes), self.unsafe
+                )
+
+            result = fix_document(fmt, data, fix_one, self.engine.read_options)
+            self.files.append((source.display, path, result))
+            if self.write and result.changed and path is not None:
+                write_atomic(path, result.fixed)
+            for index, finding in result.applied:
+                self.summary.fixed += 1
+                location = replace(finding.location, file=source.display, record=index)
+                yield replace(finding, location=location, applied=True)
+            stream = io.BytesIO(result.fixed)
+            yield from self.engine.lint_source(
+                Source(source.display, fmt), stream, path, self.summary
+            )
+
+    def _read(self, source: Source, path: Path | None) -> bytes | None:
+        if path is None:
+            assert self.stdin is not None
+            return self.stdin.read()
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            self.unreadable.append(f"{source.display}: cannot read: {error.strerror}")
+            return None
+
+
+def fix_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    stdin: IO[bytes] | None = None,
+) -> FixRun:
+    """Prepare ``check --fix`` (``write``) or ``check --diff`` (not ``write``)."""
+    engine = Engine(settings)
+    sources = collect_sources(paths, settings)
+    return FixRun(engine, sources, stdin, unsafe=unsafe, write=write)

@@ -10,11 +10,14 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from leadlint import __version__
+
+if TYPE_CHECKING:
+    from leadlint.api import FixRun
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 REPORT_URL = "https://github.com/leadlint/leadlint/issues"
@@ -102,31 +105,65 @@ def cli() -> None:
 @click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
 )
+@click.option("--fix", is_flag=True, help="Apply safe fixes, writing files in place (atomically).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the diff --fix would make; write nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check lead files (JSON, NDJSON, CSV), directories, or - for stdin."""
-    from leadlint.api import InputError, exit_code, lint_paths
+    from leadlint.api import FixRun, InputError, LintRun, exit_code, fix_paths, lint_paths
     from leadlint.config import ConfigError
     from leadlint.report import Style, write_report
     from leadlint.schema import SchemaError
 
     _remember_verbosity(options["verbose"])
+    fixing = options["fix"] or options["diff"]
+    run: LintRun
     try:
         settings = _settings(paths, options)
-        run = lint_paths(paths or (".",), settings, stdin=sys.stdin.buffer)
+        if fixing:
+            run = fix_paths(
+                paths or (".",),
+                settings,
+                unsafe=options["unsafe_fixes"],
+                write=not options["diff"],
+                stdin=sys.stdin.buffer,
+            )
+        else:
+            run = lint_paths(paths or (".",), settings, stdin=sys.stdin.buffer)
         style = Style(
             color=_use_color(options["color"]),
             show_values=settings.show_values,
             summary=not options["quiet"],
         )
-        write_report(run.diagnostics(), run.summary, settings.output_format, style, sys.stdout)
+        # The document or the diff goes to stdout; then the report goes to stderr.
+        to_stderr = options["diff"] or (options["fix"] and "-" in paths)
+        report_out = sys.stderr if to_stderr else sys.stdout
+        write_report(run.diagnostics(), run.summary, settings.output_format, style, report_out)
     except (ConfigError, SchemaError, InputError) as error:
         _fail(str(error))
+    if isinstance(run, FixRun):
+        _print_fix_output(run, options["diff"])
     sys.stdout.flush()
     for message in run.unreadable:
         click.echo(f"leadlint: error: {message}", err=True)
+    if isinstance(run, FixRun) and options["diff"]:
+        changed = any(result.changed for _display, _path, result in run.files)
+        raise SystemExit(EXIT_USAGE if run.unreadable else int(changed))
     raise SystemExit(exit_code(run.summary, settings.fail_on, bool(run.unreadable)))
+
+
+def _print_fix_output(run: FixRun, diff: bool) -> None:
+    """``--diff``: the unified diffs; ``--fix -``: the fixed document (for editors)."""
+    from leadlint.writer import unified_diff
+
+    for display, path, result in run.files:
+        if diff and result.changed:
+            sys.stdout.write(unified_diff(display, result.original, result.fixed))
+        elif not diff and path is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result.fixed)
 
 
 def _settings(paths: tuple[str, ...], options: dict[str, Any]) -> Any:

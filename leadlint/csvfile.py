@@ -28,7 +28,7 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-class _LineTap:
+class LineTap:
     """Feeds csv.reader line by line and remembers the raw text of each row."""
 
     def __init__(self, text: IO[str]) -> None:
@@ -36,7 +36,7 @@ class _LineTap:
         self.pending: list[str] = []
         self.lines_read = 0
 
-    def __iter__(self) -> _LineTap:
+    def __iter__(self) -> LineTap:
         return self
 
     def __next__(self) -> str:
@@ -53,14 +53,14 @@ class _LineTap:
 
 def read_csv(display: str, stream: IO[bytes], options: ReadOptions) -> Iterator[Record | Problem]:
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
-    tap = _LineTap(text)
+    tap = LineTap(text)
     reader = csv.reader(tap, strict=False)
     header = next(reader, None)
     header_text = tap.take()
     if header is None or not any(cell.strip() for cell in header):
         yield Problem(EMPTY_FILE.code, "CSV file has no header row", None, 1, 1)
         return
-    paths, problem = _parse_header(header, header_text)
+    paths, problem = parse_header(header, header_text)
     if problem is not None:
         yield problem
         return
@@ -86,7 +86,7 @@ def read_csv(display: str, stream: IO[bytes], options: ReadOptions) -> Iterator[
         index += 1
 
 
-def _parse_header(
+def parse_header(
     header: list[str], header_text: str
 ) -> tuple[list[tuple[str, ...]], Problem | None]:
     paths = [tuple(name.strip().split(".")) for name in header]
@@ -147,13 +147,13 @@ def _row_record(
             message = "Invalid UTF-8 byte sequence"
             record.problems.append(Problem(INVALID_UTF8.code, message, index, *line_col))
             return record
-        _put(lead, paths[number], typed_cell(cell, types[number]))
+        put_path(lead, paths[number], typed_cell(cell, types[number]))
     record.data = lead
     record.checkable = True
     return record
 
 
-def _put(lead: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+def put_path(lead: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     node = lead
     for key in path[:-1]:
         node = node.setdefault(key, {})

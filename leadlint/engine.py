@@ -116,6 +116,19 @@ class Engine:
                 found.sort(key=_position_key)
                 yield from found
 
+    def check_lead(self, data: Any, codes: frozenset[str], display: str = "") -> list[Diagnostic]:
+        """The schema and per-lead findings of one lead, without positions (for fixing)."""
+        record = Record(display, 0, None, None, data)
+        found = list(self._schema_findings(record, codes))
+        for rule in CHECKS:
+            if rule.code in codes:
+                assert rule.check is not None
+                found.extend(
+                    self._stamp(rule, violation, record)
+                    for violation in rule.check(data, self.options[rule.code])
+                )
+        return _without_superseded(found) if len(found) > 1 else found
+
     def empty_file_diagnostic(self, display: str, line: int, path: Path) -> Iterator[Diagnostic]:
         """LL006 for a file that held no lead (decided after a parallel run)."""
         if EMPTY_FILE.code in self.codes_for(path):

@@ -86,6 +86,8 @@ class Diagnostic:
     fix: Fix | None = None
     # Only ever filled when the user asked for --show-values (text output).
     value: str | None = None
+    # True for a finding that --fix has fixed (reported in JSON, counted apart).
+    applied: bool = False
 
 
 @dataclass(slots=True)
@@ -96,6 +98,8 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     fixable: int = 0
+    fixed: int = 0
+    unsafe_fixable: int = 0
 
     def add(self, diagnostic: Diagnostic) -> None:
         if diagnostic.severity is Severity.ERROR:
@@ -106,6 +110,8 @@ class Summary:
             self.infos += 1
         if diagnostic.fix is not None:
             self.fixable += 1
+            if diagnostic.fix.applicability is Applicability.UNSAFE:
+                self.unsafe_fixable += 1
 
     def count_at_least(self, severity: Severity) -> int:
         counts = {Severity.ERROR: self.errors, Severity.WARNING: self.warnings}

@@ -215,7 +215,7 @@ def test_text_summary_wording() -> None:
     out = _render([_diagnostic(), _diagnostic(Severity.WARNING, fix=fix)], "text")
     assert out.splitlines()[-2:] == [
         "Found 2 problems (1 error, 1 warning) in 2 leads from 1 file.",
-        "[*] 1 of them have a fix available.",
+        "[*] 1 fixable with `--fix`.",
     ]
     assert _render([], "text") == "All checks passed: 0 leads in 1 file.\n"
     assert _render([_diagnostic()], "text", Style(summary=False)).count("\n") == 1

@@ -73,3 +73,21 @@ def test_every_checking_rule_has_cases_that_trigger_and_pass() -> None:
         own = [case for code, _n, case in cases if code == rule.code]
         assert any(case["expect"] for case in own), f"{rule.code} has no triggering case"
         assert any(not case["expect"] for case in own), f"{rule.code} has no passing case"
+
+
+FIXED_CASES = [(code, n, case) for code, n, case in load_cases() if "fixed" in case]
+
+
+@pytest.mark.parametrize(
+    ("code", "number", "case"),
+    FIXED_CASES,
+    ids=[f"{code}-{n}" for code, n, _case in FIXED_CASES],
+)
+def test_a_fix_never_makes_another_rule_fire(code: str, number: int, case: dict[str, Any]) -> None:
+    """Every rule on: the fixed lead has no finding the original did not have."""
+    settings = Settings(ignore=("LL7",), now=datetime.fromisoformat(case.get("now", DEFAULT_NOW)))
+    before = {(d.code, d.location.pointer) for d in lint_leads([case["lead"]], settings)}
+    after = {(d.code, d.location.pointer) for d in lint_leads([case["fixed"]], settings)}
+    assert after <= before, after - before
+    expected = case["expect"] if "leads" not in case else [p for _i, p in case["expect"]]
+    assert not any((code, pointer) in after for pointer in expected), "the fix did not fix it"

@@ -28,10 +28,19 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
         "column": loc.column,
         "pointer": loc.pointer,
         "lead_id": loc.lead_id,
-        "fix": None
-        if fix is None
-        else {"title": fix.title, "applicability": fix.applicability.value},
+        "fix": None if fix is None else _fix_dict(diagnostic),
     }
+
+
+def _fix_dict(diagnostic: Diagnostic) -> dict[str, Any]:
+    assert diagnostic.fix is not None
+    fix: dict[str, Any] = {
+        "title": diagnostic.fix.title,
+        "applicability": diagnostic.fix.applicability.value,
+    }
+    if diagnostic.applied:
+        fix["applied"] = True
+    return fix
 
 
 def render_diagnostic(diagnostic: Diagnostic, style: Style) -> str:
@@ -47,6 +56,7 @@ def summary_dict(summary: Summary) -> dict[str, int]:
         "warnings": summary.warnings,
         "infos": summary.infos,
         "fixable": summary.fixable,
+        **({"fixed": summary.fixed} if summary.fixed else {}),
     }
 
 

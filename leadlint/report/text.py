@@ -15,6 +15,8 @@ _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "bl
 
 
 def render_diagnostic(diagnostic: Diagnostic, style: Style) -> str:
+    if diagnostic.applied:
+        return ""  # fixed: counted in the summary line
     loc = diagnostic.location
     # A file name is as untrusted as the lead: Linux allows ESC and newlines in it.
     where = f"{_clean(loc.file)}:{loc.line or 1}:{loc.column or 1}:"
@@ -40,9 +42,13 @@ def render_summary(summary: Summary, style: Style) -> str:
     leads = _plural(summary.records, "lead")
     files = _plural(summary.files, "file")
     total = summary.errors + summary.warnings + summary.infos
+    lines = []
+    if summary.fixed:
+        lines.append(f"Fixed {_plural(summary.fixed, 'problem')}.")
     if total == 0:
         line = f"All checks passed: {leads} in {files}."
-        return (click.style(line, fg="green") if style.color else line) + "\n"
+        lines.append(click.style(line, fg="green") if style.color else line)
+        return "\n".join(lines) + "\n"
     counts = ", ".join(
         _plural(n, word)
         for n, word in (
@@ -52,10 +58,14 @@ def render_summary(summary: Summary, style: Style) -> str:
         )
         if n
     )
-    line = f"Found {_plural(total, 'problem')} ({counts}) in {leads} from {files}."
-    if summary.fixable:
-        line += f"\n[*] {summary.fixable} of them have a fix available."
-    return line + "\n"
+    remain = " remain" if summary.fixed else ""
+    lines.append(f"Found {_plural(total, 'problem')}{remain} ({counts}) in {leads} from {files}.")
+    safe = summary.fixable - summary.unsafe_fixable
+    if safe:
+        lines.append(f"[*] {safe:,} fixable with `--fix`.")
+    if summary.unsafe_fixable:
+        lines.append(f"{summary.unsafe_fixable:,} more fixable with `--fix --unsafe-fixes`.")
+    return "\n".join(lines) + "\n"
 
 
 def _plural(count: int, word: str) -> str:
