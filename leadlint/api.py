@@ -21,11 +21,21 @@ from typing import IO, Any
 import orjson
 
 from leadlint.config import Settings
+from leadlint.encoding import UTF8_BOM_BYTES
 from leadlint.engine import Engine, path_names
 from leadlint.fixes import FixedLead, fix_lead
-from leadlint.models import Diagnostic, Severity, Summary
+from leadlint.models import (
+    Applicability,
+    Diagnostic,
+    Edit,
+    Fix,
+    Location,
+    Severity,
+    Summary,
+)
 from leadlint.parallel import default_jobs, lint_in_parallel, worth_splitting
 from leadlint.readers import EXTENSIONS, Source, sniff_format
+from leadlint.rules.input import UTF8_BOM
 from leadlint.writer import FileFix, fix_document, write_atomic
 
 STDIN = "-"
@@ -158,10 +168,14 @@ class FixRun(LintRun):
                     lead, lambda candidate: self.engine.check_lead(candidate, codes), self.unsafe
                 )
 
-            result = fix_document(fmt, data, fix_one, self.engine.read_options)
+            bom = data.startswith(UTF8_BOM_BYTES) and UTF8_BOM.code in codes
+            result = fix_document(fmt, data, fix_one, self.engine.read_options, strip_bom=bom)
             self.files.append((source.display, path, result))
             if self.write and result.changed and path is not None:
                 write_atomic(path, result.fixed)
+            if bom:
+                self.summary.fixed += 1
+                yield _bom_removed(source.display)
             for index, finding in result.applied:
                 self.summary.fixed += 1
                 location = replace(finding.location, file=source.display, record=index)
@@ -180,6 +194,15 @@ class FixRun(LintRun):
         except OSError as error:
             self.unreadable.append(f"{source.display}: cannot read: {error.strerror}")
             return None
+
+
+def _bom_removed(display: str) -> Diagnostic:
+    fix = Fix("Remove the byte order mark", Applicability.SAFE, (Edit("remove", ""),))
+    location = Location(display, None, 1, 1)
+    message = "File starts with a UTF-8 byte order mark"
+    return Diagnostic(
+        UTF8_BOM.code, UTF8_BOM.name, UTF8_BOM.severity, message, location, fix, applied=True
+    )
 
 
 def fix_paths(

@@ -45,12 +45,19 @@ class FileFix:
         return self.fixed != self.original
 
 
-def fix_document(fmt: str, data: bytes, fix_one: FixOne, options: ReadOptions) -> FileFix:
-    """The fixed bytes of one file in format ``fmt`` (json, ndjson, csv)."""
+def fix_document(
+    fmt: str, data: bytes, fix_one: FixOne, options: ReadOptions, strip_bom: bool = False
+) -> FileFix:
+    """The fixed bytes of one file in format ``fmt`` (json, ndjson, csv).
+
+    ``strip_bom`` drops a UTF-8 byte order mark (LL005's safe fix).
+    """
     skip, _problems, readable = sniff_encoding(data[:4])
     if not readable:
         return FileFix(data, data)
     head, body = data[:skip], data[skip:]
+    if strip_bom:
+        head = b""
     if fmt == "ndjson":
         result = _fix_ndjson(body, fix_one)
     elif fmt == "csv":

@@ -333,3 +333,18 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path: Path) -> None:
         outcomes["original" if content == original else "fixed"] += 1
     assert sum(outcomes.values()) == KILLS
     print(f"kills survived: {KILLS} ({outcomes})")
+
+
+def test_fix_removes_a_utf8_bom_and_nothing_else(tmp_path: Path) -> None:
+    body = '{"contact": {"firstName": "Ann"}}\n'.encode()
+    path = tmp_path / "leads.ndjson"
+    path.write_bytes(b"\xef\xbb\xbf" + body)
+    result = cli("--fix", "--format", "json", "leads.ndjson", cwd=tmp_path)
+    assert path.read_bytes() == body
+    report = json.loads(result.stdout)
+    assert [d["code"] for d in report["diagnostics"]] == ["LL005"]
+    assert report["diagnostics"][0]["fix"]["applied"] is True
+    ignored = tmp_path / "kept.ndjson"
+    ignored.write_bytes(b"\xef\xbb\xbf" + body)
+    cli("--fix", "--ignore", "LL005", "kept.ndjson", cwd=tmp_path)
+    assert ignored.read_bytes() == b"\xef\xbb\xbf" + body
