@@ -336,7 +336,7 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path: Path) -> None:
 
 
 def test_fix_removes_a_utf8_bom_and_nothing_else(tmp_path: Path) -> None:
-    body = '{"contact": {"firstName": "Ann"}}\n'.encode()
+    body = b'{"contact": {"firstName": "Ann"}}\n'
     path = tmp_path / "leads.ndjson"
     path.write_bytes(b"\xef\xbb\xbf" + body)
     result = cli("--fix", "--format", "json", "leads.ndjson", cwd=tmp_path)
