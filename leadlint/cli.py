@@ -19,7 +19,7 @@ from leadlint import __version__
 if TYPE_CHECKING:
     from leadlint.api import FixRun
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_UNDELIVERED = 0, 1, 2, 3, 4
 REPORT_URL = "https://github.com/leadlint/leadlint/issues"
 
 
@@ -33,75 +33,90 @@ def cli() -> None:
     """Validate and clean sales-lead payloads for the Leadping lead API."""
 
 
+# The options check and submit share: which files, which schema, which rules.
+_LINT_OPTIONS = [
+    click.argument("paths", nargs=-1),
+    click.option("--profile", help="Bundled schema: put (default), current, intake."),
+    click.option(
+        "--schema",
+        "schema_file",
+        type=click.Path(dir_okay=False),
+        help="Check against your own JSON Schema file.",
+    ),
+    click.option(
+        "--openapi",
+        "openapi_file",
+        type=click.Path(dir_okay=False),
+        help="Check against an OpenAPI document...",
+    ),
+    click.option(
+        "--component",
+        help="...and this schema component or operationId in it (default LeadRequest).",
+    ),
+    click.option(
+        "--select",
+        multiple=True,
+        help="Rules to enable: codes, names or prefixes (comma-separated).",
+    ),
+    click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection."),
+    click.option("--ignore", multiple=True, help="Rules to disable."),
+    click.option(
+        "--per-file-ignores",
+        multiple=True,
+        metavar="GLOB:CODES",
+        help="Disable rules for matching files.",
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(["error", "warning", "info", "never"]),
+        help="Lowest severity that fails the run (default error).",
+    ),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        help="Use this leadlint.toml or pyproject.toml.",
+    ),
+    click.option("--records-key", help="Key of the list of leads in an envelope object."),
+    click.option(
+        "--stdin-format",
+        type=click.Choice(["json", "ndjson", "csv"]),
+        help="Format of `-` (default: sniffed).",
+    ),
+    click.option("--max-depth", type=int, help="Deepest nesting accepted in a lead (default 32)."),
+    click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=0),
+        default=0,
+        help="Worker processes for big NDJSON files (default 0: one per core).",
+    ),
+    click.option(
+        "--format",
+        "--output-format",
+        "output_format",
+        type=click.Choice(["text", "json", "jsonl"]),
+        help="Report format (default text).",
+    ),
+    click.option(
+        "--show-values", is_flag=True, help="Show offending values in text output (personal data!)."
+    ),
+    click.option(
+        "--check-deliverability",
+        is_flag=True,
+        help="Look up each email domain's MX record (network; LL211 option).",
+    ),
+]
+
+
+def _lint_options(function: Any) -> Any:
+    for option in reversed(_LINT_OPTIONS):
+        function = option(function)
+    return function
+
+
 @cli.command()
-@click.argument("paths", nargs=-1)
-@click.option("--profile", help="Bundled schema: put (default), current, intake.")
-@click.option(
-    "--schema",
-    "schema_file",
-    type=click.Path(dir_okay=False),
-    help="Check against your own JSON Schema file.",
-)
-@click.option(
-    "--openapi",
-    "openapi_file",
-    type=click.Path(dir_okay=False),
-    help="Check against an OpenAPI document...",
-)
-@click.option(
-    "--component", help="...and this schema component or operationId in it (default LeadRequest)."
-)
-@click.option(
-    "--select", multiple=True, help="Rules to enable: codes, names or prefixes (comma-separated)."
-)
-@click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
-@click.option("--ignore", multiple=True, help="Rules to disable.")
-@click.option(
-    "--per-file-ignores",
-    multiple=True,
-    metavar="GLOB:CODES",
-    help="Disable rules for matching files.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "never"]),
-    help="Lowest severity that fails the run (default error).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    help="Use this leadlint.toml or pyproject.toml.",
-)
-@click.option("--records-key", help="Key of the list of leads in an envelope object.")
-@click.option(
-    "--stdin-format",
-    type=click.Choice(["json", "ndjson", "csv"]),
-    help="Format of `-` (default: sniffed).",
-)
-@click.option("--max-depth", type=int, help="Deepest nesting accepted in a lead (default 32).")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Worker processes for big NDJSON files (default 0: one per core).",
-)
-@click.option(
-    "--format",
-    "--output-format",
-    "output_format",
-    type=click.Choice(["text", "json", "jsonl"]),
-    help="Report format (default text).",
-)
-@click.option(
-    "--show-values", is_flag=True, help="Show offending values in text output (personal data!)."
-)
-@click.option(
-    "--check-deliverability",
-    is_flag=True,
-    help="Look up each email domain's MX record (network; LL211 option).",
-)
+@_lint_options
 @click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
 )
@@ -239,6 +254,90 @@ def _use_color(choice: str) -> bool:
 def _fail(message: str) -> None:
     click.echo(f"leadlint: error: {message}", err=True)
     raise SystemExit(EXIT_USAGE)
+
+
+@cli.command()
+@_lint_options
+@click.option("--base-url", required=True, help="The API, e.g. https://api.leadping.ai")
+@click.option(
+    "--token-env",
+    default="LEADPING_API_TOKEN",
+    show_default=True,
+    help="Environment variable holding the API token (never a command-line value).",
+)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    help="Requests per 60 s (the API's limit); 0 lifts it.",
+)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True)
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False),
+    default=".leadlint/journal.sqlite",
+    show_default=True,
+    help="Delivery journal (SQLite); a rerun resumes from it.",
+)
+@click.option("--dry-run", is_flag=True, help="Lint and show what would be sent; no connection.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to what is sent (files unchanged).")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False),
+    help="Write rejected leads here (input's format) with a .findings.json sidecar.",
+)
+@click.option("--allow-http", is_flag=True, help="Allow plain http to a non-loopback host.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def submit(paths: tuple[str, ...], **options: Any) -> None:
+    """PUT clean leads to the Leadping API: gated, journaled, rate-limited, resumable."""
+    from leadlint.api import InputError
+    from leadlint.config import ConfigError
+    from leadlint.schema import SchemaError
+    from leadlint.submit.runner import SubmitError, SubmitOptions, submit_paths
+
+    _remember_verbosity(options["verbose"])
+    try:
+        settings = _settings(paths, options)
+        submit_options = SubmitOptions(
+            base_url=options["base_url"],
+            token_env=options["token_env"],
+            concurrency=options["concurrency"],
+            rate_limit=options["rate_limit"],
+            timeout=options["timeout"],
+            journal=Path(options["journal"]),
+            dry_run=options["dry_run"],
+            fix=options["fix"],
+            rejects=Path(options["rejects"]) if options["rejects"] else None,
+            allow_http=options["allow_http"],
+        )
+        report = submit_paths(
+            paths or (".",), settings, submit_options, os.environ, sys.stdin.buffer
+        )
+    except (ConfigError, SchemaError, InputError, SubmitError) as error:
+        _fail(str(error))
+        return
+    _print_submit_report(report, settings.output_format, options["dry_run"])
+    raise SystemExit(EXIT_UNDELIVERED if report.undelivered else EXIT_OK)
+
+
+def _print_submit_report(report: Any, output_format: str, dry_run: bool) -> None:
+    if output_format != "text":
+        import json
+
+        click.echo(json.dumps({"version": 1, "submit": report.as_dict()}))
+        return
+    if dry_run:
+        for lead_id in report.would_send:
+            click.echo(f"would PUT /leads/{lead_id}")
+    failed = ", ".join(f"{status}: {n}" for status, n in sorted(report.failed.items())) or "none"
+    click.echo(
+        f"{report.leads:,} leads: {report.delivered:,} delivered, "
+        f"{report.unchanged:,} unchanged (skipped), {report.rejected:,} rejected by lint, "
+        f"failed by the API: {failed}"
+        + (f"; {len(report.would_send):,} would be sent" if dry_run else "")
+    )
 
 
 @cli.command("rules")

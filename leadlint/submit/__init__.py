@@ -1,0 +1,1 @@
+"""``leadlint submit``: gated, journaled, rate-limited delivery to the Leadping API."""
