@@ -68,12 +68,16 @@ class OpenAPIError(Exception):
 
 
 def component_schema(
-    document: dict[str, Any], name: str, *, strict_unknown: bool = True
+    document: dict[str, Any], name: str, *, strict_unknown: bool = True, literal: bool = False
 ) -> dict[str, Any]:
     """Return ``components.schemas[name]`` as a standalone Draft 2020-12 schema.
 
     Works for OpenAPI 3.0 (``nullable``) and 3.1 (``type: [null, ...]``)
-    documents. The result contains no ``$ref``. With ``strict_unknown``,
+    documents. The result contains no ``$ref``. ``literal`` reads the document
+    as strict validators (and the Prism mock server) do: a nullable property
+    whose ``enum`` lacks null, or that refers to an object schema, rejects
+    null; otherwise null is accepted where the property's type allows it.
+    With ``strict_unknown``,
     objects that list ``properties`` and say nothing about other members
     reject them.
     """
@@ -83,7 +87,7 @@ def component_schema(
         hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
         raise OpenAPIError(f"schema {name!r} not found in components.schemas{hint}")
     ref = f"#/components/schemas/{_escape_pointer(name)}"
-    body = _Inliner(document, strict_unknown).inline(ref, ())
+    body = _Inliner(document, strict_unknown, literal).inline(ref, ())
     return {"$schema": DRAFT_2020_12, "title": name, **_without(body, "title")}
 
 
@@ -94,7 +98,10 @@ def build_profiles(
 
     ``source`` is the OpenAPI file name quoted in each profile's description.
     """
-    current = component_schema(document, "LeadRequest")
+    # `current` is LeadRequest as the document literally states it; `put`
+    # follows the reference page, where a null is an absent value.
+    current = component_schema(document, "LeadRequest", literal=True)
+    lenient = component_schema(document, "LeadRequest")
     intake = component_schema(document, "LeadIntakeRequest")
     put_note = (
         "Body of PUT /leads/{id} as the update-a-lead reference page shows it: "
@@ -103,7 +110,7 @@ def build_profiles(
     )
     return {
         "put": _profile(
-            _put_schema(document, current),
+            _put_schema(document, lenient),
             title="Leadping PUT /leads/{id} body (leadlint profile put)",
             note=put_note,
             origin=f"{source} (LeadRequest, LeadResponse, PhoneLookup)",
@@ -129,6 +136,7 @@ class _Inliner:
 
     document: dict[str, Any]
     strict_unknown: bool
+    literal: bool = False
 
     def inline(self, ref: Any, stack: tuple[str, ...]) -> dict[str, Any]:
         if ref in stack:
@@ -147,6 +155,11 @@ class _Inliner:
         if ref is None:
             return self._finish(self._keywords(node, stack))
         outer = _without(node, "$ref" if "$ref" in node else "allOf")
+        if set(outer) <= _WRAPPER_KEYS and self.literal:
+            # Both the outer type and the target's must hold, as the document says.
+            return self._finish(
+                {**self._keywords(outer, stack), "allOf": [self.inline(ref, stack)]}
+            )
         if set(outer) <= _WRAPPER_KEYS:
             # Flatten so the outer `type` (e.g. ["null", "object"]) replaces the
             # target's and null is accepted where the property allows it.
@@ -178,7 +191,7 @@ class _Inliner:
             _add_null_type(out)
         types = _types(out)
         enum = out.get("enum")
-        if "null" in types and isinstance(enum, list) and None not in enum:
+        if "null" in types and isinstance(enum, list) and None not in enum and not self.literal:
             out["enum"] = [*enum, None]  # else the enum rejects the null the type allows
         bounds = _INT_BOUNDS.get(out.get("format", "")) if "integer" in types else None
         if bounds is not None:
