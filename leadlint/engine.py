@@ -7,10 +7,13 @@ applies the selection (``select``/``ignore``/per-file ignores).
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from leadlint.config import Settings
 from leadlint.models import Diagnostic, Location, Summary, Violation
@@ -95,6 +98,9 @@ class Engine:
                     yield self._from_problem(source.display, item)
                 continue
             summary.records += 1
+            summary.records_by_file[source.display] = (
+                summary.records_by_file.get(source.display, 0) + 1
+            )
             found = [
                 self._from_problem(source.display, p, item)
                 for p in item.problems
@@ -143,7 +149,13 @@ class Engine:
     def _stamp(self, rule: Rule, violation: Violation, record: Record) -> Diagnostic:
         line, column = record.locate(violation.pointer) or (record.line, record.column)
         location = Location(
-            record.source, record.index, line, column, violation.pointer, lead_id(record.data)
+            record.source,
+            record.index,
+            line,
+            column,
+            violation.pointer,
+            lead_id(record.data),
+            lead_key(record.data),
         )
         value = None
         if self.settings.show_values:
@@ -214,9 +226,19 @@ def lead_id(data: Any) -> str | None:
     return None
 
 
-def _shown_value(value: Any) -> str | None:
-    import orjson
+def lead_key(data: Any) -> str | None:
+    """The lead's id or external id, else a short hash of its content."""
+    found = lead_id(data)
+    if found is not None:
+        return found
+    try:
+        digest = hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    except TypeError:
+        return None
+    return "sha256:" + digest[:20]
 
+
+def _shown_value(value: Any) -> str | None:
     try:
         text = orjson.dumps(value).decode()
     except TypeError:

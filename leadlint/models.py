@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -74,6 +74,9 @@ class Location:
     column: int | None
     pointer: str = ""
     lead_id: str | None = None
+    # What identifies the lead across runs and reorderings: its id, else its
+    # external id, else a hash of its content (never a value). For baselines.
+    lead_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,8 @@ class Summary:
     fixable: int = 0
     fixed: int = 0
     unsafe_fixable: int = 0
+    # Leads read per file (display name), in reading order.
+    records_by_file: dict[str, int] = field(default_factory=dict)
 
     def add(self, diagnostic: Diagnostic) -> None:
         if diagnostic.severity is Severity.ERROR:

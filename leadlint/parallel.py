@@ -100,6 +100,7 @@ def lint_in_parallel(
             lines_before += newlines
             records_before += part.records
     summary.records += records_before
+    summary.records_by_file[source.display] = records_before
     if records_before == 0:
         for diagnostic in engine.empty_file_diagnostic(source.display, lines_before, path):
             summary.add(diagnostic)
