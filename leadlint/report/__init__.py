@@ -1,7 +1,9 @@
 """Output formats: one module per format, chosen from one table.
 
 A format is a pair of pure functions: one renders a diagnostic (streamed as
-found), one renders the end of the report from the summary.
+found), one renders the end of the report from the summary. A format that
+needs every finding at once (SARIF, JUnit, GitLab: CI documents, whose
+findings fit in memory) gives a ``document`` function instead.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from leadlint.models import Diagnostic, Summary
-from leadlint.report import json, jsonl, text
+from leadlint.report import github, gitlab, json, jsonl, junit, sarif, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +31,27 @@ class Formatter:
     finish: Callable[[Summary, Style], str]
     # Documents whose summary comes first buffer their diagnostics.
     summary_first: bool = False
+    # Renders the whole report from the complete list (used instead of streaming).
+    document: Callable[[list[Diagnostic], Summary, Style], str] | None = None
+
+
+def _whole_document_only(*_args: object) -> str:
+    raise TypeError("this format renders whole documents: use write_report")
+
+
+def document_formatter(render: Callable[[list[Diagnostic], Summary, Style], str]) -> Formatter:
+    """A format rendered in one piece from every diagnostic and the summary."""
+    return Formatter(_whole_document_only, _whole_document_only, document=render)
 
 
 FORMATTERS: dict[str, Formatter] = {
     "text": Formatter(text.render_diagnostic, text.render_summary),
     "json": Formatter(json.render_diagnostic, json.render_document_head, summary_first=True),
     "jsonl": Formatter(jsonl.render_diagnostic, jsonl.render_end),
+    "sarif": document_formatter(sarif.render_document),
+    "github": Formatter(github.render_diagnostic, github.render_end),
+    "junit": document_formatter(junit.render_document),
+    "gitlab": document_formatter(gitlab.render_document),
 }
 
 
@@ -47,6 +64,10 @@ def write_report(
     temporary file, so memory stays flat on files with millions of findings.
     """
     formatter = FORMATTERS[name]
+    if formatter.document is not None:
+        found = list(diagnostics)  # exhausted first: now ``summary`` is complete
+        out.write(formatter.document(found, summary, style))
+        return
     if not formatter.summary_first:
         for diagnostic in diagnostics:
             out.write(formatter.diagnostic(diagnostic, style))
