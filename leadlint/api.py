@@ -16,14 +16,13 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
 from leadlint.config import Settings
 from leadlint.encoding import UTF8_BOM_BYTES
 from leadlint.engine import Engine, path_names
-from leadlint.fixes import FixedLead, fix_lead
 from leadlint.models import (
     Applicability,
     Diagnostic,
@@ -36,7 +35,10 @@ from leadlint.models import (
 from leadlint.parallel import default_jobs, lint_in_parallel, worth_splitting
 from leadlint.readers import EXTENSIONS, Source, sniff_format
 from leadlint.rules.input import UTF8_BOM
-from leadlint.writer import FileFix, fix_document, write_atomic
+
+if TYPE_CHECKING:
+    from leadlint.fixes import FixedLead
+    from leadlint.writer import FileFix
 
 STDIN = "-"
 _SKIP_DIRS = frozenset(
@@ -156,6 +158,10 @@ class FixRun(LintRun):
     files: list[tuple[str, Path | None, FileFix]] = field(default_factory=list)
 
     def diagnostics(self) -> Iterator[Diagnostic]:
+        # Imported here: a plain check never pays for the fixing machinery.
+        from leadlint.fixes import fix_lead
+        from leadlint.writer import fix_document, write_atomic
+
         for source, path in self.sources:
             data = self._read(source, path)
             if data is None:

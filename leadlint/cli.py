@@ -6,11 +6,14 @@ one-file check start fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +21,7 @@ from leadlint import __version__
 
 if TYPE_CHECKING:
     from leadlint.api import FixRun
+    from leadlint.models import Diagnostic, Summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_UNDELIVERED = 0, 1, 2, 3, 4
 REPORT_URL = "https://github.com/leadlint/leadlint/issues"
@@ -95,7 +99,7 @@ _LINT_OPTIONS = [
         "--format",
         "--output-format",
         "output_format",
-        type=click.Choice(["text", "json", "jsonl"]),
+        type=click.Choice(["text", "json", "jsonl", "sarif", "github", "junit", "gitlab"]),
         help="Report format (default text).",
     ),
     click.option(
@@ -120,6 +124,19 @@ def _lint_options(function: Any) -> Any:
 @click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
 )
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--statistics", is_flag=True, help="Also print how many findings each rule made.")
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record today's findings in FILE (no lead values) and exit 0.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Hide the findings recorded in FILE: only new problems fail.",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes, writing files in place (atomically).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would make; write nothing.")
@@ -128,12 +145,15 @@ def _lint_options(function: Any) -> Any:
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check lead files (JSON, NDJSON, CSV), directories, or - for stdin."""
     from leadlint.api import FixRun, InputError, LintRun, exit_code, fix_paths, lint_paths
+    from leadlint.baseline import BaselineError
     from leadlint.config import ConfigError
+    from leadlint.models import Summary
     from leadlint.report import Style, write_report
     from leadlint.schema import SchemaError
 
     _remember_verbosity(options["verbose"])
     fixing = options["fix"] or options["diff"]
+    baseline = None
     run: LintRun
     try:
         settings = _settings(paths, options)
@@ -152,12 +172,24 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
             show_values=settings.show_values,
             summary=not options["quiet"],
         )
+        if options["write_baseline"]:
+            _write_baseline(run, Path(options["write_baseline"]))
+        baseline = _load_baseline(options["baseline"])
+        shown = baseline.filter(run.diagnostics()) if baseline else run.diagnostics()
+        summary = Summary()
+        statistics: Counter[tuple[str, str]] = Counter()
+        reported = _reported(shown, run.summary, summary, statistics)
         # The document or the diff goes to stdout; then the report goes to stderr.
         to_stderr = options["diff"] or (options["fix"] and "-" in paths)
-        report_out = sys.stderr if to_stderr else sys.stdout
-        write_report(run.diagnostics(), run.summary, settings.output_format, style, report_out)
-    except (ConfigError, SchemaError, InputError) as error:
+        with _report_stream(options["output_file"], sys.stderr if to_stderr else sys.stdout) as out:
+            with _progress(run, options, settings.output_format):
+                write_report(reported, summary, settings.output_format, style, out)
+            if options["statistics"]:
+                out.write(_statistics_text(statistics))
+    except (ConfigError, SchemaError, InputError, BaselineError) as error:
         _fail(str(error))
+    if baseline is not None:
+        _baseline_notes(baseline, options["baseline"])
     if isinstance(run, FixRun):
         _print_fix_output(run, options["diff"])
     sys.stdout.flush()
@@ -166,7 +198,76 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
     if isinstance(run, FixRun) and options["diff"]:
         changed = any(result.changed for _display, _path, result in run.files)
         raise SystemExit(EXIT_USAGE if run.unreadable else int(changed))
-    raise SystemExit(exit_code(run.summary, settings.fail_on, bool(run.unreadable)))
+    raise SystemExit(exit_code(summary, settings.fail_on, bool(run.unreadable)))
+
+
+def _reported(
+    diagnostics: Iterator[Diagnostic],
+    run_summary: Summary,
+    summary: Summary,
+    statistics: Counter[tuple[str, str]],
+) -> Iterator[Diagnostic]:
+    """What is reported, counted as it streams (a baseline may have hidden some)."""
+    for diagnostic in diagnostics:
+        if not diagnostic.applied:
+            summary.add(diagnostic)
+            statistics[(diagnostic.code, diagnostic.name)] += 1
+        yield diagnostic
+    summary.files, summary.records = run_summary.files, run_summary.records
+    summary.records_by_file = dict(run_summary.records_by_file)
+    summary.fixed = run_summary.fixed
+
+
+def _statistics_text(statistics: Counter[tuple[str, str]]) -> str:
+    rows = sorted(statistics.items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{count:>8,}  {code}  {name}\n" for (code, name), count in rows)
+
+
+@contextlib.contextmanager
+def _report_stream(output_file: str | None, default: IO[str]) -> Iterator[IO[str]]:
+    if output_file is None:
+        yield default
+        return
+    with open(output_file, "w", encoding="utf-8") as out:
+        yield out
+
+
+def _progress(run: Any, options: dict[str, Any], output_format: str) -> Any:
+    from leadlint.progress import Progress, progress_enabled
+
+    enabled = progress_enabled(sys.stderr.isatty(), options["no_progress"], output_format)
+    total = sum(p.stat().st_size for _s, p in run.sources if p is not None and p.exists())
+    progress = Progress(total or None, enabled)
+    if enabled:
+        run.engine.on_record = progress.advance
+    return progress
+
+
+def _write_baseline(run: Any, path: Path) -> None:
+    from leadlint.baseline import write_baseline
+
+    count = write_baseline(path, run.diagnostics())
+    click.echo(f"Wrote {count:,} findings to the baseline {path}.", err=True)
+    raise SystemExit(EXIT_OK)
+
+
+def _load_baseline(path: str | None) -> Any:
+    if path is None:
+        return None
+    from leadlint.baseline import Baseline
+
+    return Baseline.load(Path(path))
+
+
+def _baseline_notes(baseline: Any, path: str) -> None:
+    click.echo(f"leadlint: {baseline.hidden:,} findings hidden by the baseline {path}.", err=True)
+    stale = baseline.stale()
+    if stale:
+        click.echo(
+            f"leadlint: {len(stale):,} baseline entries match nothing any more (stale); "
+            "run --write-baseline to shrink the baseline.",
+            err=True,
+        )
 
 
 def _print_fix_output(run: FixRun, diff: bool) -> None:

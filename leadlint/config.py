@@ -17,7 +17,7 @@ from typing import Any
 from leadlint.rules import UnknownSelectorError, expand_selector, find_rule, resolve_selection
 from leadlint.schema import SchemaChoice
 
-OUTPUT_FORMATS = ("text", "json", "jsonl")
+OUTPUT_FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "gitlab")
 FAIL_ON = ("error", "warning", "info", "never")
 CONFIG_NAMES = ("leadlint.toml", "pyproject.toml")
 # orjson writes and jsonschema-rs validates up to about 254 levels.

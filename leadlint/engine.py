@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -43,6 +43,8 @@ class Engine:
             (pattern, resolve_selection(codes)) for pattern, codes in settings.per_file_ignores
         ]
         self.options = rule_options(settings)
+        # Called once per lead read (a progress display); None on the hot path.
+        self.on_record: Callable[[], None] | None = None
         self._files: list[str] = []
         # Run-wide checks (duplicates across leads) keep their state here.
         self._across: dict[str, AcrossCheck] = {

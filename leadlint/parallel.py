@@ -11,7 +11,6 @@ section 9: byte ranges per worker scale better than pickling lines).
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 from collections.abc import Iterator
 from dataclasses import replace
@@ -31,14 +30,14 @@ _engine: Engine | None = None  # the forked workers' engine
 
 def worth_splitting(source: Source, path: Path, jobs: int) -> bool:
     """Whether a file is an NDJSON file big enough to gain from workers."""
-    if (
-        jobs < 2
-        or source.format != "ndjson"
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if jobs < 2 or source.format != "ndjson":
         return False
     try:
         if path.stat().st_size < MIN_PARALLEL_BYTES:
+            return False
+        import multiprocessing  # only for files big enough to split
+
+        if "fork" not in multiprocessing.get_all_start_methods():
             return False
         with path.open("rb") as handle:
             _skip, problems, _readable = sniff_encoding(handle.read(4))
@@ -87,6 +86,8 @@ def lint_in_parallel(
     _engine = engine
     bounds = chunk_bounds(path)
     jobs_list = [(source, str(path), start, end) for start, end in bounds]
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     lines_before = 0
     records_before = 0
