@@ -25,7 +25,6 @@ drops them, so a baseline only ever shrinks.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 import orjson
 
 from leadlint.models import Diagnostic
+from leadlint.writer import write_atomic
 
 VERSION = 1
 TOOL = "leadlint"
@@ -83,20 +83,7 @@ def write_baseline(path: Path, diagnostics: Iterable[Diagnostic]) -> int:
     findings = [_entry(key, counts[key]) for key in sorted(counts, key=_sort_key)]
     document = {"version": VERSION, "tool": TOOL, "findings": findings}
     data = orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
-    directory = base_dir if str(base_dir) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, data)
     return len(findings)
 
 

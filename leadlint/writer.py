@@ -225,12 +225,19 @@ def _write_row(cells: list[str], raw: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temp file beside it, fsync, same mode, os.replace.
+    """Replace (or create) ``path`` with ``data``: temp file beside it, fsync, os.replace.
 
     A reader (or a crash) sees the complete old file or the complete new one.
+    An existing file keeps its mode; a new one gets the usual mode (umask).
     """
-    mode = path.stat().st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    directory_path = path.parent if str(path.parent) else Path(".")
+    handle, temp = tempfile.mkstemp(dir=directory_path, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -242,7 +249,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    directory = os.open(path.parent, os.O_RDONLY)
+    directory = os.open(directory_path, os.O_RDONLY)
     try:
         os.fsync(directory)  # make the rename itself durable
     finally:
