@@ -32,7 +32,7 @@ from leadlint.models import (
     Severity,
     Summary,
 )
-from leadlint.parallel import default_jobs, lint_in_parallel, worth_splitting
+from leadlint.parallel import default_jobs, lint_in_parallel, plan_split
 from leadlint.readers import EXTENSIONS, Source, sniff_format
 from leadlint.rules.input import UTF8_BOM
 
@@ -70,8 +70,9 @@ class LintRun:
                 assert self.stdin is not None
                 yield from self.engine.lint_source(source, self.stdin, None, self.summary)
                 continue
-            if not self.engine.has_across_checks and worth_splitting(source, path, self.jobs):
-                yield from lint_in_parallel(self.engine, source, path, self.jobs, self.summary)
+            plan = plan_split(source, path, self.jobs)
+            if plan is not None:
+                yield from lint_in_parallel(self.engine, plan, self.jobs, self.summary)
                 continue
             try:
                 stream = path.open("rb")

@@ -73,10 +73,13 @@ def read_csv(display: str, stream: IO[bytes], options: ReadOptions) -> Iterator[
         except StopIteration:
             break
         except csv.Error as error:
-            yield Problem(
-                CSV_FIELD_COUNT.code, f"Unreadable CSV row: {error}", index, start_line, 1
-            )
+            # A lead that cannot be read is still a lead read: a record
+            # that is not checked (as an NDJSON line that is not JSON).
             tap.take()
+            record = Record(display, index, start_line, 1, None, checkable=False)
+            message = f"Unreadable CSV row: {error}"
+            record.problems.append(Problem(CSV_FIELD_COUNT.code, message, index, start_line, 1))
+            yield record
             index += 1
             continue
         row_text = tap.take()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -20,11 +21,41 @@ from leadlint.models import Diagnostic, Location, Summary, Violation
 from leadlint.readers import Source, read_source
 from leadlint.records import Problem, ReadOptions, Record
 from leadlint.rules import ACROSS, BY_CODE, CHECKS, resolve_selection
-from leadlint.rules.base import AcrossCheck, Rule
+from leadlint.rules.base import Rule
 from leadlint.rules.input import EMPTY_FILE
+from leadlint.rules.records import DuplicateTables, duplicate_message, value_key
 from leadlint.schema import compile_schema, resolve_pointer
 
 _SCHEMA_BLOCK = "LL1"
+
+# What one record of a source comes to: (record index, view, diagnostics,
+# pending duplicate keys). The index is None for a finding not tied to a
+# readable lead (a file-level problem, a line that is not JSON); ``view`` is
+# what ``Engine.lead_view`` made of the lead (None when unset or unreadable);
+# ``pending`` is None except in a worker (``defer_duplicates``).
+LeadResult = tuple[int | None, Any, list[Diagnostic], "Pending | None"]
+# Called once per record result, in run order, with every final diagnostic:
+# (file display name, record index, view, diagnostics); the index is None for
+# findings not tied to a readable lead.
+LeadSink = Callable[[str, int | None, Any, list[Diagnostic]], None]
+# Where a field of one lead is: pointer -> (line, column) in the file.
+Position = Callable[[str], tuple[int | None, int | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A lead's duplicate keys, computed where it was read, decided in run order.
+
+    Worker processes cannot see the leads before their range, so they leave
+    the LL7xx decisions to the process that puts the run together (the keys
+    are hashes, never values). Positions are found only for keys that turn
+    out to be repeats, by reading the lead again: most keys are new.
+    """
+
+    line: int | None  # the lead's line, as the reader saw it
+    lead_id: str | None
+    lead_key: str | None
+    keys: list[tuple[str, str, int, str | None]]  # (code, pointer, key, shown value)
 
 
 class Engine:
@@ -45,18 +76,23 @@ class Engine:
         self.options = rule_options(settings)
         # Called once per lead read (a progress display); None on the hot path.
         self.on_record: Callable[[], None] | None = None
+        # Audit hooks: ``lead_view`` picks what to remember of each lead (run
+        # where the lead is read, also in workers); ``lead_sink`` gets it.
+        self.lead_view: Callable[[Any], Any] | None = None
+        self.lead_sink: LeadSink | None = None
         self._files: list[str] = []
-        # Run-wide checks (duplicates across leads) keep their state here.
-        self._across: dict[str, AcrossCheck] = {
-            rule.code: rule.across(self.options[rule.code], self._describe)
-            for rule in ACROSS
-            if rule.across is not None and rule.code in self.enabled
-        }
+        # Run-wide checks (duplicates across leads): their tables, and how
+        # keys are hashed (a Dask run ships a keyed hash to its workers).
+        self._across_rules = [r for r in ACROSS if r.code in self.enabled]
+        self.duplicates = DuplicateTables(r.code for r in self._across_rules)
+        self.key_of = value_key
+        # True in worker processes: leave duplicate decisions to the parent.
+        self.defer_duplicates = False
 
     @property
     def has_across_checks(self) -> bool:
-        """Whether a rule needs every lead of the run in one process."""
-        return bool(self._across)
+        """Whether a rule looks across the leads of the run (LL7xx)."""
+        return bool(self._across_rules)
 
     def _describe(self, ref: tuple[int, int]) -> str:
         file_number, index = ref
@@ -77,52 +113,112 @@ class Engine:
         self, source: Source, stream: IO[bytes], path: Path | None, summary: Summary
     ) -> Iterator[Diagnostic]:
         """Diagnostics of one source, in file order; counts go into ``summary``."""
-        for diagnostic in self._diagnostics(source, stream, path, summary):
-            summary.add(diagnostic)
-            yield diagnostic
+        display = source.display
+        sink, tick = self.lead_sink, self.on_record
+        for index, view, found, _pending in self.lead_results(source, stream, path, summary):
+            if tick is not None and index is not None:
+                tick()
+            if sink is not None:
+                sink(display, index, view, found)
+            for diagnostic in found:
+                summary.add(diagnostic)
+                yield diagnostic
 
-    def _diagnostics(
+    def start_file(self, display: str) -> int:
+        """Number the next file of the run (duplicate messages name it)."""
+        self._files.append(display)
+        return len(self._files) - 1
+
+    def lead_results(
         self, source: Source, stream: IO[bytes], path: Path | None, summary: Summary
-    ) -> Iterator[Diagnostic]:
+    ) -> Iterator[LeadResult]:
+        """Each record's diagnostics, in file order (records counted in ``summary``).
+
+        Readable leads come with their (possibly empty) list; findings about
+        the file or an unreadable line come with index None.
+        """
         codes = self.codes_for(path)
         schema_on = any(code.startswith(_SCHEMA_BLOCK) for code in codes)
         # Bound once per file: the per-lead loop below is the hot path.
         checks = [
             (rule, rule.check, self.options[rule.code]) for rule in CHECKS if rule.code in codes
         ]
-        across = [(BY_CODE[code], check) for code, check in self._across.items() if code in codes]
-        file_number = len(self._files)
-        self._files.append(source.display)
+        across = [(rule, rule.across) for rule in self._across_rules if rule.code in codes]
+        key_of, defer, duplicates = self.key_of, self.defer_duplicates, self.duplicates
+        view_of = self.lead_view
+        file_number = self.start_file(source.display)
         summary.files += 1
+        display = source.display
         for item in read_source(source, stream, self.read_options):
             if isinstance(item, Problem):
                 if item.code in codes:
-                    yield self._from_problem(source.display, item)
+                    yield None, None, [self._from_problem(display, item)], None
                 continue
             summary.records += 1
-            summary.records_by_file[source.display] = (
-                summary.records_by_file.get(source.display, 0) + 1
-            )
-            found = [
-                self._from_problem(source.display, p, item)
-                for p in item.problems
-                if p.code in codes
-            ]
+            summary.records_by_file[display] = summary.records_by_file.get(display, 0) + 1
+            found = [self._from_problem(display, p, item) for p in item.problems if p.code in codes]
+            view = pending = None
             if item.checkable:
                 data = item.data
+                if view_of is not None:
+                    view = view_of(data)
                 if schema_on:
                     found.extend(self._schema_findings(item, codes))
                 for rule, check_lead, options in checks:
                     for violation in check_lead(data, options):  # type: ignore[misc]
                         found.append(self._stamp(rule, violation, item))
-                for rule, check in across:
-                    for violation in check(item.data, (file_number, item.index)):
-                        found.append(self._stamp(rule, violation, item))
-            if found:
-                if len(found) > 1:
-                    found = _without_superseded(found)
+                for rule, keys_of in across:
+                    keyed = keys_of(data, key_of)  # type: ignore[misc]
+                    if not keyed:
+                        continue
+                    if defer:
+                        pending = self._pending(pending, rule.code, keyed, item)
+                        continue
+                    for pointer, key in keyed:
+                        earlier = duplicates.earlier(rule.code, key, (file_number, item.index))
+                        if earlier is not None:
+                            message = duplicate_message(pointer, self._describe(earlier))
+                            found.append(self._stamp(rule, Violation(pointer, message), item))
+            if len(found) > 1:
+                found = _without_superseded(found)
                 found.sort(key=_position_key)
-                yield from found
+            yield item.index, view, found, pending
+
+    def _pending(
+        self, pending: Pending | None, code: str, keyed: list[tuple[str, int]], record: Record
+    ) -> Pending:
+        if pending is None:
+            data = record.data
+            pending = Pending(record.line, lead_id(data), lead_key(data), [])
+        show = self.settings.show_values
+        for pointer, key in keyed:
+            value = _shown_value(resolve_pointer(record.data, pointer)) if show else None
+            pending.keys.append((code, pointer, key, value))
+        return pending
+
+    def decide(
+        self, pending: Pending, display: str, file_number: int, index: int, locate: Position
+    ) -> list[Diagnostic]:
+        """The repeats among a worker's keys for lead ``index`` of the run's file.
+
+        ``locate(pointer)`` gives the (line, column) of a field of the lead
+        in the file, as :meth:`_stamp` would have.
+        """
+        found = []
+        for code, pointer, key, value in pending.keys:
+            earlier = self.duplicates.earlier(code, key, (file_number, index))
+            if earlier is None:
+                continue
+            rule = BY_CODE[code]
+            line, column = locate(pointer)
+            location = Location(
+                display, index, line, column, pointer, pending.lead_id, pending.lead_key
+            )
+            message = duplicate_message(pointer, self._describe(earlier))
+            found.append(
+                Diagnostic(rule.code, rule.name, rule.severity, message, location, None, value)
+            )
+        return found
 
     def check_lead(self, data: Any, codes: frozenset[str], display: str = "") -> list[Diagnostic]:
         """The schema and per-lead findings of one lead, without positions (for fixing)."""

@@ -21,36 +21,45 @@ import pytest
 from leadlint.api import lint_paths
 from leadlint.config import Settings
 from leadlint.rules import BY_CODE, records
-from leadlint.rules.base import AcrossCheck, Rule
-from leadlint.rules.records import SeenTable, email_key, phone_key, value_key
+from leadlint.rules.base import Rule
+from leadlint.rules.records import (
+    DuplicateTables,
+    SeenTable,
+    duplicate_message,
+    email_key,
+    keyed_blake2b,
+    phone_key,
+    value_key,
+)
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
 def describe(ref: tuple[int, int]) -> str:
     return f"lead {ref[1]} of file{ref[0]}"
 
 
-def build(code: str) -> AcrossCheck:
+def run(
+    code: str, leads: list[Any], file_number: int = 0, tables: DuplicateTables | None = None
+) -> list[tuple[int, str, str]]:
+    """What the engine does with a rule's keys: (index, pointer, message) of each repeat."""
     rule: Rule = BY_CODE[code]
     assert rule.across is not None
-    return rule.across({"now": NOW}, describe)
-
-
-def run(code: str, leads: list[Any], file_number: int = 0) -> list[tuple[int, str, str]]:
-    check = build(code)
-    return [
-        (index, v.pointer, v.message)
-        for index, lead in enumerate(leads)
-        for v in check(lead, (file_number, index))
-    ]
+    tables = tables or DuplicateTables([code])
+    found = []
+    for index, lead in enumerate(leads):
+        for pointer, key in rule.across(lead, value_key):
+            earlier = tables.earlier(code, key, (file_number, index))
+            if earlier is not None:
+                found.append((index, pointer, duplicate_message(pointer, describe(earlier))))
+    return found
 
 
 def reachable(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
-    """Every object reachable from a check's closure, except the describe callback."""
+    """Every object reachable from a value (containers, closures, slots)."""
     seen = set() if seen is None else seen
-    if id(value) in seen or value is describe:
+    if id(value) in seen:
         return
     seen.add(id(value))
     yield value
@@ -77,15 +86,30 @@ LEAD = {
 
 @pytest.mark.parametrize("code", [r.code for r in records.RULES])
 def test_the_state_holds_no_lead_value(code: str) -> None:
-    check = build(code)
-    for index in range(3):
-        list(check(LEAD, (0, index)))
-    found = list(reachable(check))
+    tables = DuplicateTables([code])
+    assert run(code, [LEAD, LEAD, LEAD], tables=tables)
+    found = list(reachable(tables))
     assert any(isinstance(obj, SeenTable) for obj in found)
     strings = [obj for obj in found if isinstance(obj, str | bytes)]
     assert not any(value in text for text in strings for value in LEAD_VALUES)
     for obj in found:
-        assert isinstance(obj, SeenTable | array | int | dict | str | datetime | type(run))
+        assert isinstance(obj, DuplicateTables | SeenTable | array | int | dict | str)
+
+
+@pytest.mark.parametrize("code", [r.code for r in records.RULES])
+def test_keys_are_hashes_not_values(code: str) -> None:
+    keys = BY_CODE[code].across(LEAD, value_key)  # type: ignore[misc]
+    assert keys
+    for pointer, key in keys:
+        assert isinstance(key, int) and 0 < key < 2**64
+        assert pointer.startswith("/")
+
+
+def test_keyed_blake2b_is_stable_for_one_secret_and_differs_between_secrets() -> None:
+    one, same, other = keyed_blake2b(b"s" * 16), keyed_blake2b(b"s" * 16), keyed_blake2b()
+    assert one("id", "a-1") == same("id", "a-1") != 0
+    assert one("id", "a-1") != one("externalId", "a-1")
+    assert one("id", "a-1") != other("id", "a-1")
 
 
 @pytest.mark.parametrize(

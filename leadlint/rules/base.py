@@ -14,12 +14,13 @@ from typing import Any
 from leadlint.models import FixAvailability, Severity, Violation
 
 Check = Callable[[Any, Mapping[str, Any]], Iterator[Violation]]
-# A check across the leads of one run: built once per run from the options and
-# a ``describe(ref)`` that names an earlier lead ("lead 3 of a.ndjson"); then
-# called with each lead and its ``ref``. It keeps hashes, never values.
-Describe = Callable[[tuple[int, int]], str]
-AcrossCheck = Callable[[Any, tuple[int, int]], Iterator[Violation]]
-Across = Callable[[Mapping[str, Any], Describe], AcrossCheck]
+# A check across the leads of one run (duplicates) is split in two, so that
+# worker processes and Dask partitions can do the per-lead half: ``keys``
+# gives each (pointer, key) of a lead, a key being ``key_of(kind, normalized
+# value)``, a nonzero 64-bit hash; the engine keeps one table per rule from key
+# to the first lead that had it (hashes, never values), in lead order.
+KeyOf = Callable[[str, str], int]
+AcrossKeys = Callable[[Any, KeyOf], list[tuple[str, int]]]
 
 DOC_HEADINGS = (
     "What it does",
@@ -41,7 +42,7 @@ class Rule:
     check: Check | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
-    across: Across | None = None
+    across: AcrossKeys | None = None
     # Schema codes this rule reports more precisely: at a pointer where this
     # rule fires, the engine drops their findings (one problem, one finding).
     supersedes: tuple[str, ...] = ()
@@ -90,13 +91,13 @@ def across_rule(
     severity: Severity,
     options: Mapping[str, Any] | None = None,
     aliases: tuple[str, ...] = (),
-) -> Callable[[Across], Rule]:
-    """Turn a documented factory of a run-wide check into a :class:`Rule`."""
+) -> Callable[[AcrossKeys], Rule]:
+    """Turn a documented ``keys`` function of a run-wide check into a :class:`Rule`."""
 
-    def wrap(factory: Across) -> Rule:
-        doc = _dedent_doc(factory.__doc__ or "")
+    def wrap(keys: AcrossKeys) -> Rule:
+        doc = _dedent_doc(keys.__doc__ or "")
         return Rule(
-            code, name, severity, FixAvailability.NEVER, doc, None, options or {}, aliases, factory
+            code, name, severity, FixAvailability.NEVER, doc, None, options or {}, aliases, keys
         )
 
     return wrap

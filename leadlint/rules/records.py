@@ -1,25 +1,31 @@
 """LL7xx: across the leads of one run (duplicates).
 
-Each rule is a factory the engine calls once per run; the check it returns
-sees every lead in order, across all files of the run. What a check keeps
-is a table from a 64-bit hash of (kind, normalized value) to the first lead
-that had it, in two flat arrays (16 bytes a slot, a third to two thirds
-full): no lead value is stored, and memory grows by 24 to 48 bytes per
-distinct value. Two different values share a hash with probability about
-n²/2⁶⁵ (for a million values, one chance in 37 million); the hash is keyed
-per process, so such a false duplicate would not repeat on the next run.
+Each rule gives the keys of one lead: (pointer, 64-bit hash of (kind,
+normalized value)). The engine keeps, per rule, a table from key to the
+first lead that had it (:class:`DuplicateTables`), in two flat arrays (16
+bytes a slot, a third to two thirds full): no lead value is stored, and
+memory grows by 24 to 48 bytes per distinct value. Two different values
+share a hash with probability about n²/2⁶⁵ (for a million values, one chance
+in 37 million); the hash is keyed per run, so such a false duplicate would
+not repeat on the next run.
+
+Keys are computed where the lead is read (a worker process, a Dask
+partition) and resolved in lead order where the run is put together, which
+is what makes a parallel run report exactly what one process reports.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable
+from hashlib import blake2b
 from typing import Any
 
-from leadlint.models import Severity, Violation
-from leadlint.rules.base import AcrossCheck, Describe, Rule, across_rule
+from leadlint.models import Severity
+from leadlint.rules.base import KeyOf, Rule, across_rule
 
 _INDEX_BITS = 40  # a ref is packed as file_number << 40 | index
 _INDEX_MASK = (1 << _INDEX_BITS) - 1
@@ -71,47 +77,63 @@ class SeenTable:
                 new_refs[slot] = ref
 
 
-def value_key(kind: str, value: str) -> int:
-    """The nonzero 64-bit hash a table keeps for (kind, value).
+class DuplicateTables:
+    """One :class:`SeenTable` per across rule: the whole state of a run's LL7xx checks."""
 
-    Python's own string hash (SipHash, keyed per process): a check's table
-    lives in one process for the whole run, and this costs a tenth of a
-    ``blake2b`` digest.
-    """
+    __slots__ = ("tables",)
+
+    def __init__(self, codes: Iterable[str]) -> None:
+        self.tables = {code: SeenTable() for code in codes}
+
+    def earlier(self, code: str, key: int, ref: tuple[int, int]) -> tuple[int, int] | None:
+        """The (file number, index) of the earlier lead with ``key``; None if it is new.
+
+        A key repeated inside one lead finds the lead's own ref: not a duplicate.
+        """
+        packed = (ref[0] << _INDEX_BITS) | ref[1]
+        found = self.tables[code].first(key, packed)
+        if found == packed:
+            return None
+        return found >> _INDEX_BITS, found & _INDEX_MASK
+
+
+def duplicate_message(pointer: str, earlier: str) -> str:
+    """``Same `contact.email` as lead 3 of a.ndjson``: the field, never the value."""
+    return f"Same `{pointer[1:].replace('/', '.')}` as {earlier}"
+
+
+def _python_hash_key(kind: str, value: str) -> int:
     return (hash((kind, value)) & _MASK64) or 1
 
 
-if sys.hash_info.width < 64:  # pragma: no cover - 32-bit builds
-    from hashlib import blake2b
+def keyed_blake2b(secret: bytes | None = None) -> KeyOf:
+    """A key function that gives the same keys in every process given ``secret``.
 
-    def value_key(kind: str, value: str) -> int:
+    For runs whose leads are read by processes that do not share Python's
+    hash seed (Dask workers): the secret is made once per run and shipped to
+    them, so keys still differ from one run to the next.
+    """
+    salt = secret if secret is not None else os.urandom(16)
+
+    def key_of(kind: str, value: str) -> int:
         data = (kind + "\0" + value).encode("utf-8", "surrogatepass")
-        return int.from_bytes(blake2b(data, digest_size=8).digest()) or 1
+        return int.from_bytes(blake2b(data, digest_size=8, key=salt).digest()) or 1
+
+    return key_of
 
 
-def _label(pointer: str) -> str:
-    return "`" + pointer[1:].replace("/", ".") + "`"
+# The nonzero 64-bit hash a table keeps for (kind, value) by default: Python's
+# own string hash (SipHash, keyed per process), right where every key of a run
+# is computed in one process or in processes forked from it, at a tenth of the
+# cost of a ``blake2b`` digest. 32-bit builds have no 64-bit ``hash``.
+value_key: KeyOf = _python_hash_key if sys.hash_info.width >= 64 else keyed_blake2b()
 
 
-def _report(
-    table: SeenTable, describe: Describe, keyed: list[tuple[str, int]], ref: tuple[int, int]
-) -> Iterator[Violation]:
-    """A violation for each (pointer, key) an earlier lead already had."""
-    packed = (ref[0] << _INDEX_BITS) | ref[1]
-    found = []
-    for pointer, key in keyed:
-        earlier = table.first(key, packed)
-        if earlier != packed:  # a repeat inside this lead finds its own ref
-            where = describe((earlier >> _INDEX_BITS, earlier & _INDEX_MASK))
-            found.append(Violation(pointer, f"Same {_label(pointer)} as {where}"))
-    return iter(found)
-
-
-_NOTHING: Iterator[Violation] = iter(())
+_EMPTY_KEYS: list[tuple[str, int]] = []
 
 
 @across_rule(code="LL701", name="duplicate-lead-id", severity=Severity.ERROR)
-def duplicate_lead_id(options: Mapping[str, Any], describe: Describe) -> AcrossCheck:
+def duplicate_lead_id(lead: Any, key_of: KeyOf) -> list[tuple[str, int]]:
     """
     ## What it does
     Reports a lead whose `id` an earlier lead of the same run already had,
@@ -140,15 +162,10 @@ def duplicate_lead_id(options: Mapping[str, Any], describe: Describe) -> AcrossC
     ## Options
     None.
     """
-    table = SeenTable()
-
-    def check(lead: Any, ref: tuple[int, int]) -> Iterator[Violation]:
-        value = lead.get("id") if isinstance(lead, dict) else None
-        if isinstance(value, str) and value:
-            return _report(table, describe, [("/id", value_key("id", value))], ref)
-        return _NOTHING
-
-    return check
+    value = lead.get("id") if isinstance(lead, dict) else None
+    if isinstance(value, str) and value:
+        return [("/id", key_of("id", value))]
+    return _EMPTY_KEYS
 
 
 # (pointer, name, under metadata?, kind): the seller's reconciliation
@@ -164,7 +181,7 @@ _EMPTY: dict[str, Any] = {}
 
 
 @across_rule(code="LL702", name="duplicate-external-id", severity=Severity.ERROR)
-def duplicate_external_id(options: Mapping[str, Any], describe: Describe) -> AcrossCheck:
+def duplicate_external_id(lead: Any, key_of: KeyOf) -> list[tuple[str, int]]:
     """
     ## What it does
     Reports a lead whose external or seller lead id an earlier lead of the
@@ -196,22 +213,17 @@ def duplicate_external_id(options: Mapping[str, Any], describe: Describe) -> Acr
     ## Options
     None.
     """
-    table = SeenTable()
-
-    def check(lead: Any, ref: tuple[int, int]) -> Iterator[Violation]:
-        if not isinstance(lead, dict):
-            return _NOTHING
-        metadata = lead.get("metadata")
-        if not isinstance(metadata, dict):
-            metadata = _EMPTY
-        keyed = []
-        for pointer, name, nested, kind in _EXTERNAL_IDS:
-            value = (metadata if nested else lead).get(name)
-            if isinstance(value, str) and value:
-                keyed.append((pointer, value_key(kind, value)))
-        return _report(table, describe, keyed, ref) if keyed else _NOTHING
-
-    return check
+    if not isinstance(lead, dict):
+        return _EMPTY_KEYS
+    metadata = lead.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = _EMPTY
+    keyed = []
+    for pointer, name, nested, kind in _EXTERNAL_IDS:
+        value = (metadata if nested else lead).get(name)
+        if isinstance(value, str) and value:
+            keyed.append((pointer, key_of(kind, value)))
+    return keyed
 
 
 _EXTENSION = re.compile(r"[A-Za-z#;,]")
@@ -256,7 +268,7 @@ def _contact_values(lead: dict[str, Any]) -> tuple[str, Any, str, Any]:
 
 
 @across_rule(code="LL703", name="duplicate-contact", severity=Severity.WARNING)
-def duplicate_contact(options: Mapping[str, Any], describe: Describe) -> AcrossCheck:
+def duplicate_contact(lead: Any, key_of: KeyOf) -> list[tuple[str, int]]:
     """
     ## What it does
     Reports a lead whose phone number or email an earlier lead of the same
@@ -288,20 +300,15 @@ def duplicate_contact(options: Mapping[str, Any], describe: Describe) -> AcrossC
     ## Options
     None.
     """
-    table = SeenTable()
-
-    def check(lead: Any, ref: tuple[int, int]) -> Iterator[Violation]:
-        if not isinstance(lead, dict):
-            return _NOTHING
-        keyed = []
-        phone_pointer, phone, email_pointer, email = _contact_values(lead)
-        if isinstance(phone, str) and (number := phone_key(phone)) is not None:
-            keyed.append((phone_pointer, value_key("phone", number)))
-        if isinstance(email, str) and (address := email_key(email)) is not None:
-            keyed.append((email_pointer, value_key("email", address)))
-        return _report(table, describe, keyed, ref) if keyed else _NOTHING
-
-    return check
+    if not isinstance(lead, dict):
+        return _EMPTY_KEYS
+    keyed = []
+    phone_pointer, phone, email_pointer, email = _contact_values(lead)
+    if isinstance(phone, str) and (number := phone_key(phone)) is not None:
+        keyed.append((phone_pointer, key_of("phone", number)))
+    if isinstance(email, str) and (address := email_key(email)) is not None:
+        keyed.append((email_pointer, key_of("email", address)))
+    return keyed
 
 
 RULES: tuple[Rule, ...] = (duplicate_lead_id, duplicate_external_id, duplicate_contact)

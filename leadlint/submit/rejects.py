@@ -7,6 +7,9 @@ can go back to the vendor with the leads it describes.
 from __future__ import annotations
 
 import csv
+import io
+import os
+import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,21 +17,29 @@ import orjson
 
 from leadlint.models import Diagnostic
 from leadlint.records import Record
-from leadlint.writer import cell_text
+from leadlint.writer import cell_text, write_atomic
 
 
 class RejectsWriter:
     """Writes ``FILE`` (leads: NDJSON for .ndjson/.jsonl, a JSON array for .json,
-    CSV with dotted headers for .csv) and ``FILE.findings.json``."""
+    CSV with dotted headers for .csv; ``kind`` overrides) and ``FILE.findings.json``.
 
-    def __init__(self, path: Path) -> None:
+    Both files appear whole or not at all: NDJSON streams into a temporary
+    file beside ``FILE`` that :meth:`close` renames into place.
+    """
+
+    def __init__(self, path: Path, kind: str | None = None) -> None:
         self.path = path
-        self.kind = {".json": "json", ".csv": "csv"}.get(path.suffix.lower(), "ndjson")
+        self.kind = kind or {".json": "json", ".csv": "csv"}.get(path.suffix.lower(), "ndjson")
         self._leads: list[Any] = []
         self._findings: list[dict[str, Any]] = []
         self._out: IO[str] | None = None
+        self._temp: Path | None = None
         if self.kind == "ndjson":
-            self._out = path.open("w", encoding="utf-8")
+            directory = path.parent if str(path.parent) else Path(".")
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+            self._temp = Path(name)
+            self._out = os.fdopen(handle, "w", encoding="utf-8")
 
     def add(self, record: Record, lead: Any, codes: list[str], errors: list[Diagnostic]) -> None:
         entry = {
@@ -49,26 +60,60 @@ class RejectsWriter:
         else:
             self._leads.append(lead)
 
+    def add_unreadable(self, record: Record, codes: list[str], errors: list[Diagnostic]) -> None:
+        """A lead that could not be read as an object: listed in the sidecar only."""
+        self._findings.append(
+            {
+                "file": record.source,
+                "record": record.index,
+                "line": record.line,
+                "lead_id": None,
+                "unreadable": True,
+                "codes": sorted(set(codes)),
+                "findings": [
+                    {"code": d.code, "message": d.message, "pointer": d.location.pointer}
+                    for d in errors
+                ],
+            }
+        )
+
     def close(self) -> None:
         if self._out is not None:
             self._out.close()
+            assert self._temp is not None
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self._temp, 0o666 & ~umask)  # as a file written in place would be
+            os.replace(self._temp, self.path)
         elif self.kind == "json":
-            self.path.write_bytes(orjson.dumps(self._leads, option=orjson.OPT_INDENT_2) + b"\n")
+            write_atomic(self.path, orjson.dumps(self._leads, option=orjson.OPT_INDENT_2) + b"\n")
         else:
-            self._write_csv()
+            write_atomic(self.path, self._csv_text().encode("utf-8"))
         sidecar = self.path.with_name(self.path.name + ".findings.json")
-        sidecar.write_bytes(orjson.dumps(self._findings, option=orjson.OPT_INDENT_2) + b"\n")
+        write_atomic(sidecar, orjson.dumps(self._findings, option=orjson.OPT_INDENT_2) + b"\n")
 
-    def _write_csv(self) -> None:
+    def abort(self) -> None:
+        """Leave no partial file behind (an interrupted run)."""
+        if self._out is not None:
+            self._out.close()
+            assert self._temp is not None
+            self._temp.unlink(missing_ok=True)
+
+    def _csv_text(self) -> str:
         rows = [dict(_flatten(lead)) for lead in self._leads if isinstance(lead, dict)]
         header: list[str] = []
+        seen: set[str] = set()
         for row in rows:
-            header.extend(k for k in row if k not in header)
-        with self.path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow([cell_text(row[k]) if k in row else "" for k in header])
+            for key in row:
+                if key not in seen:
+                    seen.add(key)
+                    header.append(key)
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([cell_text(row[k]) if k in row else "" for k in header])
+        return out.getvalue()
 
 
 def _flatten(value: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
