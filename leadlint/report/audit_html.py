@@ -89,7 +89,7 @@ def render_audit_html(audit: dict[str, Any]) -> str:
     body = "\n".join(
         [
             _header(audit, title),
-            '<h2 id="charts">Findings per rule</h2>',
+            "<h2>Findings per rule</h2>",
             _chart("chart-rules", figures, "No findings: every rule passed."),
             f"<h2>Clean share per source{_group_note(audit)}</h2>",
             _chart("chart-sources", figures, "No leads."),
@@ -98,7 +98,7 @@ def render_audit_html(audit: dict[str, Any]) -> str:
             _timeline_note(timeline),
             f"<h2>Scorecard per source{_group_note(audit)}</h2>",
             _scorecard(audit["sources"]),
-            "<h2>Findings per rule</h2>",
+            "<h2>Rules that fired</h2>",
             _rules_table(audit["rules"], totals["leads"]),
             "<h2>Files</h2>",
             _files_table(files),
