@@ -320,7 +320,7 @@ def _merge(
         final = [_shift(d, lines, records) for d in found]
         if pending is not None:
             assert index is not None
-            locate = text.locator(pending.line, lines)
+            locate = text.locator(pending.line, index, lines)
             repeats = engine.decide(pending, display, file_number, index + records, locate)
             if repeats:
                 final.extend(repeats)
@@ -348,20 +348,27 @@ class _RangeText:
         self.span = span
         self._data: bytes | None = None
         self._line_starts = [0]  # byte offset of each line of the range, found as needed
+        self._records: dict[int, Record] | None = None
 
-    def locator(self, line: int | None, shift: int) -> Position:
-        """Where a field of the lead starting at range line ``line`` is, in the file."""
+    def locator(self, line: int | None, index: int, shift: int) -> Position:
+        """Where a field of range lead ``index`` (at range line ``line``) is, in the file."""
 
         def locate(pointer: str) -> tuple[int | None, int | None]:
-            record = self._record(line)
-            if record is None or line is None or record.line is None:
+            record = self._record(line, index)
+            if record is None:
                 return (None if line is None else line + shift), None
             found_line, column = record.locate(pointer) or (record.line, record.column)
+            if found_line is None:
+                return None, column
+            if line is None or record.line is None:  # a whole document: the file's own lines
+                return found_line + shift, column
             return found_line - record.line + line + shift, column
 
         return locate
 
-    def _record(self, line: int | None) -> Record | None:
+    def _record(self, line: int | None, index: int) -> Record | None:
+        if self.plan.source.format not in ("ndjson", "csv"):
+            return self._whole_document().get(index)  # a JSON document: read whole
         if line is None:
             return None
         data = self._bytes()
@@ -370,6 +377,16 @@ class _RangeText:
         for item in read_source(self.plan.source, stream, self.options):
             return item if isinstance(item, Record) else None
         return None
+
+    def _whole_document(self) -> dict[int, Record]:
+        if self._records is None:
+            stream = io.BufferedReader(io.BytesIO(self._bytes()))
+            self._records = {
+                item.index: item
+                for item in read_source(self.plan.source, stream, self.options)
+                if isinstance(item, Record)
+            }
+        return self._records
 
     def _bytes(self) -> bytes:
         if self._data is None:

@@ -7,6 +7,7 @@ page into its tmp_path (and into $LEADLINT_SCREENSHOT_DIR when set).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -141,12 +142,19 @@ class Seen:
         assert self.dialogs == []
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+@contextlib.contextmanager
+def browser_session() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with browser_session() as chromium:
+        yield chromium
 
 
 def open_file(browser: Browser, path: Path, seen: Seen) -> Page:

@@ -1,0 +1,423 @@
+"""``leadlint audit``: everything ``check`` finds, summarised per source.
+
+A lead buyer's question about a vendor's export: which source sends bad
+leads, and how bad? :class:`Audit` is fed each lead's final diagnostics (the
+engine's ``lead_sink``, in run order, from one process, worker processes or
+Dask partitions alike) and builds the leadlint-audit-v1 report: totals, a
+table per rule, a scorecard per group (``metadata.utmSource`` by default) and
+problems over the leads' ``createdAt`` days.
+
+What is kept of a lead is its :func:`lead_view`: the group key (an
+attribution value such as a utm source, never personal data: grouping by a
+personal field is refused) and the day it was created. No other lead value
+reaches the report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from leadlint.models import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from leadlint.api import LintRun
+    from leadlint.config import Settings
+
+DEFAULT_GROUP_BY = "metadata.utmSource"
+TOP_PROBLEMS = 5
+DAY_SPAN_LIMIT = 92  # longer timelines are shown by month
+DUPLICATE_PREFIX = "LL7"
+# Fields whose values are personal data: no grouping by them (the report
+# would list them). Matched against every segment of the dotted path.
+PERSONAL_FIELDS = frozenset(
+    {
+        "contact",
+        "customer",
+        "firstName",
+        "lastName",
+        "email",
+        "phone",
+        "phoneNumber",
+        "ipAddress",
+        "streetAddress",
+        "address",
+        "address1",
+        "line1",
+        "birthDate",
+        "dateOfBirth",
+        "userAgent",
+        "trustedFormUrl",
+        "trustedFormCertUrl",
+        "jornayaLeadId",
+    }
+)
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+View = tuple[str | None, str | None]  # (group key, created day "YYYY-MM-DD")
+
+
+class AuditError(ValueError):
+    """A ``--group-by`` that cannot be used (exit 2)."""
+
+
+def group_path(group_by: str, allow_personal: bool = False) -> tuple[str, ...]:
+    """``metadata.utmSource`` -> ("metadata", "utmSource"), refusing personal fields."""
+    path = tuple(part.strip() for part in group_by.split("."))
+    if not group_by.strip() or not all(path):
+        raise AuditError(f"--group-by `{group_by}`: give a dotted field path")
+    personal = [part for part in path if part in PERSONAL_FIELDS]
+    if personal and not allow_personal:
+        raise AuditError(
+            f"--group-by `{group_by}`: `{personal[0]}` holds personal data, and the report "
+            "would list its values; group by attribution metadata such as metadata.utmSource, "
+            "metadata.pubId or metadata.vendor (or pass --show-values to allow it)"
+        )
+    return path
+
+
+def make_view(path: tuple[str, ...]) -> Callable[[Any], View]:
+    """What a worker keeps of each lead: (group key, created day)."""
+
+    def view(lead: Any) -> View:
+        return _group_key(lead, path), created_day(lead)
+
+    return view
+
+
+def _group_key(lead: Any, path: tuple[str, ...]) -> str | None:
+    node = lead
+    for part in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    if node is None or isinstance(node, dict | list):
+        return None
+    if isinstance(node, bool):
+        return "true" if node else "false"
+    text = str(node).strip()
+    return text or None
+
+
+def created_day(lead: Any) -> str | None:
+    """The calendar day of the lead's ``createdAt`` (else ``metadata.createdAt``), as written."""
+    if not isinstance(lead, dict):
+        return None
+    value = lead.get("createdAt")
+    if not isinstance(value, str):
+        metadata = lead.get("metadata")
+        value = metadata.get("createdAt") if isinstance(metadata, dict) else None
+    if not isinstance(value, str):
+        return None
+    match = _DAY.match(value)
+    if match is None:
+        return None
+    try:
+        date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return match[0]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Counts for one group, one day, or the whole run."""
+
+    leads: int = 0
+    clean: int = 0
+    with_errors: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    rule_findings: Counter[str] = field(default_factory=Counter)
+    rule_leads: Counter[str] = field(default_factory=Counter)
+
+    def add_lead(self, found: list[Diagnostic]) -> None:
+        self.leads += 1
+        if not found:
+            self.clean += 1
+            return
+        severities = set()
+        codes = set()
+        for diagnostic in found:
+            severities.add(diagnostic.severity)
+            codes.add(diagnostic.code)
+            self.count(diagnostic)
+        if Severity.ERROR in severities:
+            self.with_errors += 1
+        elif Severity.WARNING not in severities:
+            self.clean += 1
+        if any(code.startswith(DUPLICATE_PREFIX) for code in codes):
+            self.duplicates += 1
+        self.rule_leads.update(codes)
+
+    def count(self, diagnostic: Diagnostic) -> None:
+        if diagnostic.severity is Severity.ERROR:
+            self.errors += 1
+        elif diagnostic.severity is Severity.WARNING:
+            self.warnings += 1
+        else:
+            self.infos += 1
+        self.rule_findings[diagnostic.code] += 1
+
+    def merge(self, other: _Tally) -> None:
+        self.leads += other.leads
+        self.clean += other.clean
+        self.with_errors += other.with_errors
+        self.duplicates += other.duplicates
+        self.errors += other.errors
+        self.warnings += other.warnings
+        self.infos += other.infos
+        self.rule_findings.update(other.rule_findings)
+        self.rule_leads.update(other.rule_leads)
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+@dataclass
+class Audit:
+    """The running audit of one run; :meth:`report` gives the JSON-ready dict.
+
+    Audits of parts of a run (Dask partitions) combine with :meth:`merge`
+    when their leads do not overlap; file order is kept by :meth:`add_file`.
+    """
+
+    group_by: str = DEFAULT_GROUP_BY
+    total: _Tally = field(default_factory=_Tally)
+    groups: dict[str | None, _Tally] = field(default_factory=dict)
+    days: dict[str, _Tally] = field(default_factory=dict)
+    undated: int = 0
+    file_findings: int = 0
+    files: dict[str, int] = field(default_factory=dict)
+    rejected: dict[tuple[str, int], list[Diagnostic]] = field(default_factory=dict)
+    keep_rejected: bool = False
+    names: dict[str, tuple[str, Severity]] = field(default_factory=dict)
+
+    def lead(self, display: str, index: int | None, view: Any, found: list[Diagnostic]) -> None:
+        """The engine's ``lead_sink``: one lead and all its final diagnostics.
+
+        Index None: findings not tied to a readable lead (about the file).
+        """
+        if index is None:
+            self.add_file(display)
+            for diagnostic in found:
+                self.other(diagnostic)
+            return
+        group, day = view if view is not None else (None, None)
+        self.files[display] = self.files.get(display, 0) + 1
+        self.total.add_lead(found)
+        tally = self.groups.get(group)
+        if tally is None:
+            tally = self.groups[group] = _Tally()
+        tally.add_lead(found)
+        if day is None:
+            self.undated += 1
+        else:
+            by_day = self.days.get(day)
+            if by_day is None:
+                by_day = self.days[day] = _Tally()
+            by_day.add_lead(found)
+        for diagnostic in found:
+            self.names.setdefault(diagnostic.code, (diagnostic.name, diagnostic.severity))
+        if self.keep_rejected and any(d.severity is Severity.ERROR for d in found):
+            self.rejected[(display, index)] = [d for d in found if d.severity is Severity.ERROR]
+
+    def other(self, diagnostic: Diagnostic) -> None:
+        """A finding not tied to a readable lead (the file, a line that is not JSON)."""
+        self.file_findings += 1
+        self.total.count(diagnostic)
+        self.names.setdefault(diagnostic.code, (diagnostic.name, diagnostic.severity))
+
+    def add_file(self, display: str) -> None:
+        """Keep a file in the report (and in order) even if it held no lead."""
+        self.files.setdefault(display, 0)
+
+    def merge(self, other: Audit) -> None:
+        """Add the counts of another part of the same run (disjoint leads)."""
+        self.total.merge(other.total)
+        for key, tally in other.groups.items():
+            self.groups.setdefault(key, _Tally()).merge(tally)
+        for day, tally in other.days.items():
+            self.days.setdefault(day, _Tally()).merge(tally)
+        self.undated += other.undated
+        self.file_findings += other.file_findings
+        for display, count in other.files.items():
+            self.files[display] = self.files.get(display, 0) + count
+        self.rejected.update(other.rejected)
+        for code, name in other.names.items():
+            self.names.setdefault(code, name)
+
+    def report(self, tool_version: str, generated_at: datetime | None = None) -> dict[str, Any]:
+        total = self.total
+        moment = (generated_at or datetime.now(UTC)).astimezone(UTC)
+        return {
+            "version": 1,
+            "tool": {"name": "leadlint", "version": tool_version},
+            "generatedAt": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "groupBy": self.group_by,
+            "files": [{"path": path, "leads": leads} for path, leads in self.files.items()],
+            "totals": {
+                "leads": total.leads,
+                "cleanLeads": total.clean,
+                "cleanShare": _share(total.clean, total.leads),
+                "leadsWithErrors": total.with_errors,
+                "duplicateLeads": total.duplicates,
+                "duplicateShare": _share(total.duplicates, total.leads),
+                "findings": total.errors + total.warnings + total.infos,
+                "errors": total.errors,
+                "warnings": total.warnings,
+                "infos": total.infos,
+                "fileFindings": self.file_findings,
+            },
+            "rules": self._rules(total, None),
+            "sources": [self._source(key, tally) for key, tally in self._ordered_groups()],
+            "timeline": self._timeline(),
+        }
+
+    def _rules(self, tally: _Tally, limit: int | None) -> list[dict[str, Any]]:
+        if limit is None:
+            order = sorted(tally.rule_findings, key=lambda c: (-tally.rule_findings[c], c))
+        else:
+            order = sorted(
+                tally.rule_leads,
+                key=lambda c: (-tally.rule_leads[c], -tally.rule_findings[c], c),
+            )[:limit]
+        rows = []
+        for code in order:
+            name, severity = self.names[code]
+            rows.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "severity": severity.value,
+                    "findings": tally.rule_findings[code],
+                    "leads": tally.rule_leads[code],
+                }
+            )
+        return rows
+
+    def _ordered_groups(self) -> list[tuple[str | None, _Tally]]:
+        return sorted(
+            self.groups.items(), key=lambda item: (-item[1].leads, item[0] is None, item[0] or "")
+        )
+
+    def _source(self, key: str | None, tally: _Tally) -> dict[str, Any]:
+        return {
+            "source": key,
+            "leads": tally.leads,
+            "cleanLeads": tally.clean,
+            "cleanShare": _share(tally.clean, tally.leads),
+            "leadsWithErrors": tally.with_errors,
+            "errors": tally.errors,
+            "warnings": tally.warnings,
+            "infos": tally.infos,
+            "duplicateLeads": tally.duplicates,
+            "duplicateShare": _share(tally.duplicates, tally.leads),
+            "topProblems": self._rules(tally, TOP_PROBLEMS),
+        }
+
+    def _timeline(self) -> dict[str, Any]:
+        days = sorted(self.days)
+        by_month = (
+            bool(days)
+            and (date.fromisoformat(days[-1]) - date.fromisoformat(days[0])).days > DAY_SPAN_LIMIT
+        )
+        periods: dict[str, _Tally] = {}
+        for day in days:
+            period = day[:7] if by_month else day
+            periods.setdefault(period, _Tally()).merge(self.days[day])
+        return {
+            "field": "createdAt",
+            "unit": "month" if by_month else "day",
+            "periods": [
+                {
+                    "period": period,
+                    "leads": tally.leads,
+                    "cleanLeads": tally.clean,
+                    "findings": tally.errors + tally.warnings + tally.infos,
+                    "errors": tally.errors,
+                }
+                for period, tally in periods.items()
+            ],
+            "undated": self.undated,
+        }
+
+
+def audit_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    group_by: str = DEFAULT_GROUP_BY,
+    *,
+    stdin: IO[bytes] | None = None,
+    keep_rejected: bool = False,
+) -> tuple[LintRun, Audit]:
+    """Prepare an audit: drain ``run.diagnostics()``, then read ``audit.report(...)``.
+
+    Raises :class:`AuditError` for a personal ``group_by`` (unless
+    ``settings.show_values``).
+    """
+    from leadlint.api import lint_paths
+
+    view = make_view(group_path(group_by, settings.show_values))
+    run = lint_paths(paths, settings, stdin=stdin)
+    audit = Audit(group_by, keep_rejected=keep_rejected)
+    run.engine.lead_view = view
+    run.engine.lead_sink = audit.lead
+    return run, audit
+
+
+def write_rejects(
+    path: Path, run: LintRun, audit: Audit, stdin: IO[bytes] | None = None
+) -> tuple[int, int]:
+    """Write the leads with errors (and a findings sidecar) by reading the sources again.
+
+    The rejects file takes its format from its extension (.ndjson/.jsonl,
+    .json, .csv), else the first input's. Returns (leads written, leads that
+    could not be read back as objects and are only in the sidecar).
+    """
+    from leadlint.readers import read_source
+    from leadlint.records import Record
+    from leadlint.submit.rejects import RejectsWriter
+
+    first = next((source.format for source, _p in run.sources if source.format), "ndjson")
+    kind = {".json": "json", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson"}.get(
+        path.suffix.lower(), first
+    )
+    writer = RejectsWriter(path, kind)
+    written = unreadable = 0
+    wanted = audit.rejected
+    try:
+        for source, source_path in run.sources:
+            stream = stdin if source_path is None else source_path.open("rb")
+            if stream is None:
+                continue
+            with contextlib.ExitStack() as stack:
+                if source_path is not None:
+                    stack.enter_context(stream)
+                for item in read_source(source, stream, run.engine.read_options):
+                    if not isinstance(item, Record):
+                        continue
+                    errors = wanted.get((source.display, item.index))
+                    if errors is None:
+                        continue
+                    codes = [d.code for d in errors]
+                    if item.checkable:
+                        writer.add(item, item.data, codes, errors)
+                        written += 1
+                    else:
+                        writer.add_unreadable(item, codes, errors)
+                        unreadable += 1
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    return written, unreadable

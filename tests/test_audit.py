@@ -1,0 +1,323 @@
+"""``leadlint audit``: totals, scorecards per source, rejects, exit codes, HTML.
+
+The audit must agree with ``check`` (the same findings, counted), give the
+same report from one process and from workers, refuse to group by personal
+data, and never print a lead value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from jsonschema import Draft202012Validator
+
+import leadlint.parallel as parallel
+from leadlint.audit import Audit, AuditError, audit_paths, created_day, group_path
+from leadlint.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate_leads import generate, write_csv  # noqa: E402
+
+SCHEMA = json.loads((ROOT / "leadlint/schemas/leadlint-audit-v1.schema.json").read_text())
+VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+NOW = "2026-11-26T12:00:00Z"
+
+
+def lead(
+    lead_id: str,
+    source: str | None,
+    created: str = "2026-07-01T10:00:00Z",
+    credit: Any = 700,
+    email: str | None = None,
+) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"externalId": "ext-" + lead_id}
+    if source is not None:
+        metadata["utmSource"] = source
+    contact: dict[str, Any] = {"firstName": "Zelda", "lastName": "Quartermaine"}
+    if email is not None:
+        contact["email"] = email
+    return {
+        "id": lead_id,
+        "createdAt": created,
+        "metadata": metadata,
+        "contact": contact,
+        "customer": {"creditScore": credit},
+    }
+
+
+def write_ndjson(path: Path, leads: list[Any]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in leads))
+    return path
+
+
+def leadlint(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "leadlint", *args],
+        capture_output=True,
+        text=True,
+        input=None if stdin is None else stdin.decode(),
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def audit_json(*args: str) -> dict[str, Any]:
+    done = leadlint("audit", "--format", "json", "--no-progress", *args)
+    assert done.returncode in (0, 1), done.stderr
+    report: dict[str, Any] = json.loads(done.stdout)
+    VALIDATOR.validate(report)
+    return report
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    leads = [
+        lead("a-1", "google"),
+        lead("a-2", "google", credit=9999),  # error: credit score out of range
+        lead("a-3", "google", created="2026-07-02T10:00:00Z"),
+        lead("a-4", "bing", credit="seven"),  # error: wrong type
+        lead("a-5", "bing", created="not a date", email="zelda.q@example.com"),  # error: LL104
+        lead("a-6", None, email="Zelda.Q@example.com"),  # duplicate contact (warning)
+        lead("a-1", "bing", created="2026-07-02T11:00:00Z"),  # duplicate id (error)
+    ]
+    path = write_ndjson(tmp_path / "leads.ndjson", leads)
+    with path.open("ab") as out:
+        out.write(b'{"id": "broken",\n')  # a line that is not JSON: a lead with an error
+    return path
+
+
+def test_report_counts_leads_sources_rules_and_days(sample: Path) -> None:
+    report = audit_json(str(sample), "--select", "LL0,LL1,LL504,LL7")
+    totals = report["totals"]
+    assert totals["leads"] == 8
+    assert totals["leadsWithErrors"] == 5  # a-2, a-4, a-5, the second a-1, the broken line
+    assert totals["cleanLeads"] == 2  # a-1, a-3 (a-6 has a warning)
+    assert totals["cleanShare"] == 0.25
+    assert totals["duplicateLeads"] == 2
+    assert totals["fileFindings"] == 0
+    sources = {s["source"]: s for s in report["sources"]}
+    assert [s["source"] for s in report["sources"]] == ["bing", "google", None]
+    assert sources["google"]["leads"] == 3 and sources["google"]["cleanLeads"] == 2
+    assert sources["bing"]["leads"] == 3 and sources["bing"]["leadsWithErrors"] == 3
+    assert sources["bing"]["duplicateLeads"] == 1
+    assert sources[None]["leads"] == 2  # a-6 and the unreadable line
+    top = {p["code"]: p["leads"] for p in sources["bing"]["topProblems"]}
+    assert top == {"LL102": 1, "LL104": 1, "LL701": 1, "LL702": 1}
+    rules = {r["code"]: r for r in report["rules"]}
+    assert rules["LL504"]["findings"] == 1 and rules["LL504"]["severity"] == "error"
+    assert rules["LL703"]["severity"] == "warning"
+    assert report["timeline"]["unit"] == "day"
+    periods = {p["period"]: p for p in report["timeline"]["periods"]}
+    assert periods["2026-07-01"]["leads"] == 4 and periods["2026-07-02"]["leads"] == 2
+    assert report["timeline"]["undated"] == 2  # "not a date" and the broken line
+    assert report["files"] == [{"path": str(sample), "leads": 8}]
+
+
+def test_the_audit_counts_what_check_reports(tmp_path: Path) -> None:
+    path = write_ndjson(tmp_path / "g.ndjson", list(generate(400, 21, 0.3)))
+    check = leadlint("check", str(path), "--format", "json", "--no-progress")
+    checked = json.loads(check.stdout)
+    report = audit_json(str(path))
+    findings = checked["diagnostics"] if "diagnostics" in checked else checked["findings"]
+    assert report["totals"]["findings"] == len(findings)
+    by_code: dict[str, int] = {}
+    for finding in findings:
+        by_code[finding["code"]] = by_code.get(finding["code"], 0) + 1
+    assert {r["code"]: r["findings"] for r in report["rules"]} == by_code
+    assert sum(s["leads"] for s in report["sources"]) == report["totals"]["leads"] == 400
+
+
+def test_group_by_another_field_and_refuse_personal_fields(sample: Path) -> None:
+    report = audit_json(str(sample), "--group-by", "metadata.externalId")
+    assert {s["source"] for s in report["sources"]} >= {"ext-a-1", "ext-a-2"}
+    for personal in ("contact.email", "customer.creditScore", "metadata.ipAddress", "email"):
+        done = leadlint("audit", str(sample), "--group-by", personal)
+        assert done.returncode == 2
+        assert "personal data" in done.stderr and "Traceback" not in done.stderr
+    with pytest.raises(AuditError):
+        group_path("metadata..utmSource")
+    assert group_path("contact.email", allow_personal=True) == ("contact", "email")
+
+
+def test_text_report_has_no_lead_values_and_no_terminal_control(tmp_path: Path) -> None:
+    leads = [
+        lead("id-1", "evil\x1b[31m\u202esource"),
+        lead("id-2", "ok", email="zelda@example.com"),
+    ]
+    path = write_ndjson(tmp_path / "x.ndjson", leads)
+    done = leadlint("audit", str(path), "--no-progress", "--color", "never")
+    assert done.returncode in (0, 1)
+    for value in ("Zelda", "Quartermaine", "zelda@example.com"):
+        assert value not in done.stdout and value not in done.stderr
+    assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
+    assert "Sources by metadata.utmSource" in done.stdout
+
+
+def test_exit_codes(sample: Path, tmp_path: Path) -> None:
+    assert leadlint("audit", str(sample), "--no-progress").returncode == 1
+    assert leadlint("audit", str(sample), "--fail-on", "never").returncode == 0
+    clean = write_ndjson(tmp_path / "clean.ndjson", [lead("c-1", "x")])
+    assert leadlint("audit", str(clean), "--select", "LL0,LL1").returncode == 0
+    done = leadlint("audit", str(sample), "--format", "sarif")
+    assert done.returncode == 2 and "text or json" in done.stderr
+    missing = leadlint("audit", str(tmp_path / "nope.ndjson"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "csv", "json"])
+def test_rejects_are_the_leads_with_errors_in_the_input_format(tmp_path: Path, fmt: str) -> None:
+    leads = [lead("r-1", "s"), lead("r-2", "s", credit=9999), lead("r-3", "t", credit="x")]
+    source = tmp_path / f"in.{fmt}"
+    if fmt == "ndjson":
+        write_ndjson(source, leads)
+    elif fmt == "json":
+        source.write_bytes(orjson.dumps(leads))
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        columns = ["id", "metadata.utmSource", "customer.creditScore", "contact.firstName"]
+        writer.writerow(columns)
+        for item in leads:
+            writer.writerow(
+                [
+                    item["id"],
+                    item["metadata"]["utmSource"],
+                    item["customer"]["creditScore"],
+                    "Zelda",
+                ]
+            )
+        source.write_text(text.getvalue())
+    rejects = tmp_path / "out" / f"rejects.{fmt}"
+    rejects.parent.mkdir()
+    done = leadlint("audit", str(source), "--rejects", str(rejects), "--no-progress")
+    assert done.returncode == 1, done.stderr
+    assert "wrote 2 rejected leads" in done.stderr
+    if fmt == "ndjson":
+        written = [json.loads(line) for line in rejects.read_text().splitlines()]
+    elif fmt == "json":
+        written = json.loads(rejects.read_text())
+    else:
+        written = list(csv.DictReader(rejects.open()))
+    assert [w["id"] for w in written] == ["r-2", "r-3"]
+    sidecar = json.loads((rejects.parent / f"rejects.{fmt}.findings.json").read_text())
+    assert [entry["record"] for entry in sidecar] == [1, 2]
+    assert "Zelda" not in json.dumps(sidecar)
+    assert sorted(p.name for p in rejects.parent.iterdir()) == sorted(
+        [rejects.name, rejects.name + ".findings.json"]
+    )  # no temporary file left behind
+
+
+def test_rejects_from_stdin(sample: Path, tmp_path: Path) -> None:
+    rejects = tmp_path / "r.ndjson"
+    selection = ("--select", "LL0,LL1,LL504,LL7")
+    done = leadlint("audit", "-", *selection, "--rejects", str(rejects), stdin=sample.read_bytes())
+    assert done.returncode == 1, done.stderr
+    ids = [json.loads(x)["id"] for x in rejects.read_text().splitlines()]
+    assert ids == ["a-2", "a-4", "a-5", "a-1"]
+    sidecar = json.loads((tmp_path / "r.ndjson.findings.json").read_text())
+    assert sidecar[-1]["unreadable"] is True  # the broken line: in the sidecar only
+
+
+def test_workers_give_the_same_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 8192)
+    leads = list(generate(500, 4, 0.3))
+    for index in range(50, 500, 23):
+        leads[index]["id"] = leads[index // 4]["id"]
+    ndjson = write_ndjson(tmp_path / "a.ndjson", leads)
+    text = io.StringIO()
+    write_csv(leads, text)
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text(text.getvalue())
+
+    def report(jobs: int) -> dict[str, Any]:
+        settings = Settings(jobs=jobs, now=Settings().now or _now())
+        run, audit = audit_paths([str(ndjson), str(csv_path)], settings)
+        list(run.diagnostics())
+        return audit.report("test", _now())
+
+    one, two = report(1), report(2)
+    assert one == two
+    assert one["totals"]["duplicateLeads"] > 10
+    VALIDATOR.validate(one)
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(2026, 11, 26, 12, tzinfo=UTC)
+
+
+def test_long_timelines_are_by_month() -> None:
+    audit = Audit()
+    for number, created in enumerate(["2026-01-05", "2026-01-20", "2026-06-01"]):
+        audit.lead("f", number, ("s", created), [])
+    timeline = audit.report("test")["timeline"]
+    assert timeline["unit"] == "month"
+    assert [(p["period"], p["leads"]) for p in timeline["periods"]] == [
+        ("2026-01", 2),
+        ("2026-06", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "day"),
+    [
+        ({"createdAt": "2026-02-28T23:59:59-05:00"}, "2026-02-28"),
+        ({"metadata": {"createdAt": "2026-03-01"}}, "2026-03-01"),
+        ({"createdAt": "2026-02-30T00:00:00Z"}, None),
+        ({"createdAt": 20260101}, None),
+        ([], None),
+    ],
+)
+def test_created_day(given: Any, day: str | None) -> None:
+    assert created_day(given) == day
+
+
+def test_merged_partial_audits_equal_the_whole() -> None:
+    from leadlint.models import Diagnostic, Location, Severity
+
+    def finding(code: str, severity: Severity) -> Diagnostic:
+        return Diagnostic(code, "name-" + code, severity, "m", Location("f", 0, 1, 1))
+
+    rows = [
+        ("a", ("s1", "2026-01-01"), [finding("LL504", Severity.ERROR)]),
+        ("a", ("s2", None), []),
+        ("b", ("s1", "2026-01-02"), [finding("LL703", Severity.WARNING)]),
+    ]
+    whole, first, second = Audit(), Audit(), Audit()
+    for number, (display, view, found) in enumerate(rows):
+        whole.lead(display, number, view, found)
+        (first if number < 2 else second).lead(display, number, view, found)
+    first.merge(second)
+    assert first.report("t", _now()) == whole.report("t", _now())
+
+
+def test_html_report_from_the_cli_opens_in_chromium(sample: Path, tmp_path: Path) -> None:
+    from test_audit_html import Seen, browser_session, open_file
+
+    html = tmp_path / "report.html"
+    done = leadlint("audit", str(sample), "--html", str(html), "--no-progress")
+    assert done.returncode == 1, done.stderr
+    page_text = html.read_text()
+    for value in ("Zelda", "Quartermaine", "zelda.q@example.com"):
+        assert value not in page_text
+    with browser_session() as chromium:
+        seen = Seen()
+        page = open_file(chromium, html, seen)
+        page.wait_for_selector("body[data-drawn]", timeout=30_000)
+        page.screenshot(path=tmp_path / "cli-report.png", full_page=True)
+        seen.offline_and_quiet()
+        drawn = page.eval_on_selector_all(
+            "#chart-rules .main-svg .barlayer .point path", "paths => paths.length"
+        )
+        assert drawn == len(audit_json(str(sample))["rules"])
