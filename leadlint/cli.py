@@ -93,7 +93,7 @@ _LINT_OPTIONS = [
         "--jobs",
         type=click.IntRange(min=0),
         default=0,
-        help="Worker processes for big NDJSON files (default 0: one per core).",
+        help="Worker processes for big NDJSON and CSV files (default 0: one per core).",
     ),
     click.option(
         "--format",
