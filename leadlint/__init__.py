@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-__all__ = ["FixResult", "__version__", "fix", "lint", "lint_file"]
+__all__ = ["FixResult", "__version__", "audit_report", "fix", "lint", "lint_file"]
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,30 @@ def lint_file(
 
     run = lint_paths([str(path)], _settings(profile, select, ignore, now))
     yield from run.diagnostics()
+
+
+def audit_report(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    group_by: str = "metadata.utmSource",
+    profile: str = "put",
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Audit lead files as ``leadlint audit --format json`` does: the leadlint-audit-v1 dict.
+
+    Totals, findings per rule, a scorecard per ``group_by`` value and the
+    ``createdAt`` timeline; uses every core for big NDJSON and CSV files.
+    """
+    from pathlib import Path as _Path
+
+    from leadlint.audit import audit_paths
+
+    given = [paths] if isinstance(paths, str | _Path) else list(paths)
+    run, found = audit_paths(
+        [str(p) for p in given], _settings(profile, select, ignore, now), group_by
+    )
+    for _diagnostic in run.diagnostics():
+        pass
+    return found.report(__version__)

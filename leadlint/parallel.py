@@ -255,8 +255,25 @@ def lint_in_parallel(
         engine.defer_duplicates = False
     with pool:
         jobs_list = [(plan, start, end) for start, end in plan.bounds]
-        yield from assemble(engine, plan, pool.imap(_check_range, jobs_list), summary)
+        yield from assemble(engine, plan, _windowed(pool, jobs_list, 2 * jobs), summary)
         pool.terminate()
+
+
+def _windowed(
+    pool: Any, jobs_list: list[tuple[Plan, int, int]], window: int
+) -> Iterator[RangeResult]:
+    """Results in order, with at most ``window`` ranges in flight or waiting.
+
+    ``Pool.imap`` would run ahead of a slow consumer and keep every finished
+    range's results in memory; this keeps memory bounded whatever the file size.
+    """
+    pending: deque[Any] = deque()
+    for job in jobs_list:
+        pending.append(pool.apply_async(_check_range, (job,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def assemble(

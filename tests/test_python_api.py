@@ -41,7 +41,14 @@ def _keys(findings: Any) -> list[tuple[str, int | None, int | None, int | None, 
 
 
 def test_all_and_version() -> None:
-    assert set(leadlint.__all__) == {"FixResult", "__version__", "fix", "lint", "lint_file"}
+    assert set(leadlint.__all__) == {
+        "FixResult",
+        "__version__",
+        "audit_report",
+        "fix",
+        "lint",
+        "lint_file",
+    }
     assert isinstance(leadlint.__version__, str)
 
 
@@ -131,6 +138,25 @@ def test_lint_file_matches_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _keys(streamed) == expected
     assert _keys(leadlint.lint_file(DIRTY_NDJSON)) == expected
     assert {d.location.file for d in leadlint.lint_file(relative)} == {relative}
+
+
+def test_audit_report_matches_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    cli = subprocess.run(
+        [sys.executable, "-m", "leadlint", "audit", "--format", "json", "examples"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert cli.returncode == 1, cli.stderr
+    expected = json.loads(cli.stdout)
+    found = leadlint.audit_report("examples")
+    assert found["totals"] == expected["totals"] and found["totals"]["leads"] > 10
+    assert found["sources"] == expected["sources"]
+    assert found["rules"] == expected["rules"]
+    by_vendor = leadlint.audit_report(["examples"], group_by="metadata.externalId")
+    assert by_vendor["groupBy"] == "metadata.externalId"
+    assert by_vendor["totals"] == found["totals"]
 
 
 def test_lint_file_missing() -> None:
