@@ -9,10 +9,9 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import orjson
 
@@ -38,24 +37,24 @@ LeadResult = tuple[int | None, Any, list[Diagnostic], "Pending | None"]
 # (file display name, record index, view, diagnostics); the index is None for
 # findings not tied to a readable lead.
 LeadSink = Callable[[str, int | None, Any, list[Diagnostic]], None]
-# Where a field of one lead is: pointer -> (line, column) in the file.
-Position = Callable[[str], tuple[int | None, int | None]]
+# A lead's duplicate keys, computed where it was read, decided in run order:
+# (the lead's line as the reader saw it, [(code, pointer, key, shown value)]).
+# Worker processes cannot see the leads before their range, so they leave the
+# LL7xx decisions to the process that puts the run together (the keys are
+# hashes, never values). A plain tuple: it crosses processes for every lead.
+Pending = tuple[int | None, list[tuple[str, str, int, str | None]]]
 
 
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """A lead's duplicate keys, computed where it was read, decided in run order.
+class LeadAgain(Protocol):
+    """A lead read again where a worker's key turned out to be a repeat (rare)."""
 
-    Worker processes cannot see the leads before their range, so they leave
-    the LL7xx decisions to the process that puts the run together (the keys
-    are hashes, never values). Positions are found only for keys that turn
-    out to be repeats, by reading the lead again: most keys are new.
-    """
+    def position(self, pointer: str) -> tuple[int | None, int | None]:
+        """(line, column) of a field of the lead in the file, as :meth:`Engine._stamp` finds it."""
+        ...
 
-    line: int | None  # the lead's line, as the reader saw it
-    lead_id: str | None
-    lead_key: str | None
-    keys: list[tuple[str, str, int, str | None]]  # (code, pointer, key, shown value)
+    def ids(self) -> tuple[str | None, str | None]:
+        """The lead's :func:`lead_id` and :func:`lead_key`."""
+        ...
 
 
 class Engine:
@@ -188,32 +187,38 @@ class Engine:
         self, pending: Pending | None, code: str, keyed: list[tuple[str, int]], record: Record
     ) -> Pending:
         if pending is None:
-            data = record.data
-            pending = Pending(record.line, lead_id(data), lead_key(data), [])
-        show = self.settings.show_values
-        for pointer, key in keyed:
-            value = _shown_value(resolve_pointer(record.data, pointer)) if show else None
-            pending.keys.append((code, pointer, key, value))
+            pending = (record.line, [])
+        keys = pending[1]
+        if self.settings.show_values:
+            for pointer, key in keyed:
+                value = _shown_value(resolve_pointer(record.data, pointer))
+                keys.append((code, pointer, key, value))
+        else:
+            keys.extend((code, pointer, key, None) for pointer, key in keyed)
         return pending
 
     def decide(
-        self, pending: Pending, display: str, file_number: int, index: int, locate: Position
+        self,
+        pending: Pending,
+        display: str,
+        file_number: int,
+        index: int,
+        again: Callable[[], LeadAgain],
     ) -> list[Diagnostic]:
         """The repeats among a worker's keys for lead ``index`` of the run's file.
 
-        ``locate(pointer)`` gives the (line, column) of a field of the lead
-        in the file, as :meth:`_stamp` would have.
+        ``again()`` reads the lead again; called only when a key is a repeat.
         """
+        repeats = self.duplicates.repeats(pending[1], (file_number, index))
+        if not repeats:
+            return []
+        lead = again()
+        found_id, found_key = lead.ids()
         found = []
-        for code, pointer, key, value in pending.keys:
-            earlier = self.duplicates.earlier(code, key, (file_number, index))
-            if earlier is None:
-                continue
+        for code, pointer, value, earlier in repeats:
             rule = BY_CODE[code]
-            line, column = locate(pointer)
-            location = Location(
-                display, index, line, column, pointer, pending.lead_id, pending.lead_key
-            )
+            line, column = lead.position(pointer)
+            location = Location(display, index, line, column, pointer, found_id, found_key)
             message = duplicate_message(pointer, self._describe(earlier))
             found.append(
                 Diagnostic(rule.code, rule.name, rule.severity, message, location, None, value)

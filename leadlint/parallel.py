@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from leadlint.encoding import sniff_encoding
-from leadlint.engine import Engine, LeadResult, Position, _position_key
+from leadlint.engine import Engine, LeadResult, _position_key, lead_id, lead_key
 from leadlint.models import Diagnostic, Location, Summary
 from leadlint.readers import Source, read_source
 from leadlint.records import ReadOptions, Record
@@ -333,20 +333,50 @@ def _merge(
     if tick is not None:
         for _ in range(part.records):
             tick()
+    decide, add = engine.decide, summary.add
     for index, view, found, pending in part.results:
-        final = [_shift(d, lines, records) for d in found]
+        final = [_shift(d, lines, records) for d in found] if found else found
         if pending is not None:
             assert index is not None
-            locate = text.locator(pending.line, index, lines)
-            repeats = engine.decide(pending, display, file_number, index + records, locate)
+
+            def again(line: int | None = pending[0], index: int = index) -> _LeadAgain:
+                return _LeadAgain(text, line, index, lines)
+
+            repeats = decide(pending, display, file_number, index + records, again)
             if repeats:
-                final.extend(repeats)
+                final = [*final, *repeats]
                 final.sort(key=_position_key)
         if sink is not None:
             sink(display, None if index is None else index + records, view, final)
         for diagnostic in final:
-            summary.add(diagnostic)
+            add(diagnostic)
             yield diagnostic
+
+
+class _LeadAgain:
+    """Lead ``index`` of a range (at range line ``line``), read again when needed."""
+
+    def __init__(self, text: _RangeText, line: int | None, index: int, shift: int) -> None:
+        self.text, self.line, self.index, self.shift = text, line, index, shift
+
+    def _record(self) -> Record | None:
+        return self.text.record(self.line, self.index)
+
+    def ids(self) -> tuple[str | None, str | None]:
+        record = self._record()
+        return (None, None) if record is None else (lead_id(record.data), lead_key(record.data))
+
+    def position(self, pointer: str) -> tuple[int | None, int | None]:
+        line, shift = self.line, self.shift
+        record = self._record()
+        if record is None:
+            return (None if line is None else line + shift), None
+        found_line, column = record.locate(pointer) or (record.line, record.column)
+        if found_line is None:
+            return None, column
+        if line is None or record.line is None:  # a whole document: the file's own lines
+            return found_line + shift, column
+        return found_line - record.line + line + shift, column
 
 
 class _RangeText:
@@ -366,24 +396,17 @@ class _RangeText:
         self._data: bytes | None = None
         self._line_starts = [0]  # byte offset of each line of the range, found as needed
         self._records: dict[int, Record] | None = None
+        self._last: tuple[tuple[int | None, int], Record | None] | None = None
 
-    def locator(self, line: int | None, index: int, shift: int) -> Position:
-        """Where a field of range lead ``index`` (at range line ``line``) is, in the file."""
+    def record(self, line: int | None, index: int) -> Record | None:
+        """The record at range line ``line`` (NDJSON, CSV) or of index ``index`` (JSON)."""
+        if self._last is not None and self._last[0] == (line, index):
+            return self._last[1]
+        found = self._read_record(line, index)
+        self._last = ((line, index), found)
+        return found
 
-        def locate(pointer: str) -> tuple[int | None, int | None]:
-            record = self._record(line, index)
-            if record is None:
-                return (None if line is None else line + shift), None
-            found_line, column = record.locate(pointer) or (record.line, record.column)
-            if found_line is None:
-                return None, column
-            if line is None or record.line is None:  # a whole document: the file's own lines
-                return found_line + shift, column
-            return found_line - record.line + line + shift, column
-
-        return locate
-
-    def _record(self, line: int | None, index: int) -> Record | None:
+    def _read_record(self, line: int | None, index: int) -> Record | None:
         if self.plan.source.format not in ("ndjson", "csv"):
             return self._whole_document().get(index)  # a JSON document: read whole
         if line is None:

@@ -96,6 +96,39 @@ class DuplicateTables:
             return None
         return found >> _INDEX_BITS, found & _INDEX_MASK
 
+    def repeats(
+        self, keys: list[tuple[str, str, int, str | None]], ref: tuple[int, int]
+    ) -> list[tuple[str, str, str | None, tuple[int, int]]]:
+        """:meth:`earlier` for each (code, pointer, key, value) of one lead: the repeats.
+
+        One call per lead, the probing inlined: this runs for every key of a
+        parallel run, in the one process that puts the run together.
+        """
+        packed = (ref[0] << _INDEX_BITS) | ref[1]
+        tables = self.tables
+        found = []
+        for code, pointer, key, value in keys:
+            table = tables[code]
+            table_keys, mask = table.keys, table.mask
+            slot = key & mask
+            while True:
+                seen = table_keys[slot]
+                if seen == key:
+                    earlier = table.refs[slot]
+                    if earlier != packed:
+                        where = (earlier >> _INDEX_BITS, earlier & _INDEX_MASK)
+                        found.append((code, pointer, value, where))
+                    break
+                if seen == 0:
+                    table_keys[slot] = key
+                    table.refs[slot] = packed
+                    table.size += 1
+                    if 3 * table.size > 2 * mask:
+                        table._grow()
+                    break
+                slot = (slot + 1) & mask
+        return found
+
 
 def duplicate_message(pointer: str, earlier: str) -> str:
     """``Same `contact.email` as lead 3 of a.ndjson``: the field, never the value."""
