@@ -139,10 +139,11 @@ class _Tally:
     rule_findings: Counter[str] = field(default_factory=Counter)
     rule_leads: Counter[str] = field(default_factory=Counter)
 
-    def add_lead(self, found: list[Diagnostic]) -> None:
-        self.leads += 1
+    def add_lead(self, found: list[Diagnostic], count: int = 1) -> None:
+        """Count a lead (``count`` leads, all clean, when ``found`` is empty)."""
+        self.leads += count
         if not found:
-            self.clean += 1
+            self.clean += count
             return
         severities = set()
         codes = set()
@@ -201,6 +202,9 @@ class Audit:
     rejected: dict[tuple[str, int], list[Diagnostic]] = field(default_factory=dict)
     keep_rejected: bool = False
     names: dict[str, tuple[str, Severity]] = field(default_factory=dict)
+    # Clean leads are most leads: counted by (file, view) here, folded into
+    # the tallies when the report is made (one counter update per lead).
+    _clean: Counter[tuple[str, Any]] = field(default_factory=Counter)
 
     def lead(self, display: str, index: int | None, view: Any, found: list[Diagnostic]) -> None:
         """The engine's ``lead_sink``: one lead and all its final diagnostics.
@@ -212,24 +216,38 @@ class Audit:
             for diagnostic in found:
                 self.other(diagnostic)
             return
-        group, day = view if view is not None else (None, None)
-        self.files[display] = self.files.get(display, 0) + 1
-        self.total.add_lead(found)
-        tally = self.groups.get(group)
-        if tally is None:
-            tally = self.groups[group] = _Tally()
-        tally.add_lead(found)
-        if day is None:
-            self.undated += 1
-        else:
-            by_day = self.days.get(day)
-            if by_day is None:
-                by_day = self.days[day] = _Tally()
-            by_day.add_lead(found)
+        if not found:
+            if display not in self.files:
+                self.files[display] = 0  # files stay in the order they were read
+            self._clean[(display, view)] += 1
+            return
+        self._add(display, view, found, 1)
         for diagnostic in found:
             self.names.setdefault(diagnostic.code, (diagnostic.name, diagnostic.severity))
         if self.keep_rejected and any(d.severity is Severity.ERROR for d in found):
             self.rejected[(display, index)] = [d for d in found if d.severity is Severity.ERROR]
+
+    def _fold(self) -> None:
+        """Move the counted clean leads into the tallies."""
+        for (display, view), count in self._clean.items():
+            self._add(display, view, [], count)
+        self._clean.clear()
+
+    def _add(self, display: str, view: Any, found: list[Diagnostic], count: int) -> None:
+        group, day = view if view is not None else (None, None)
+        self.files[display] = self.files.get(display, 0) + count
+        self.total.add_lead(found, count)
+        tally = self.groups.get(group)
+        if tally is None:
+            tally = self.groups[group] = _Tally()
+        tally.add_lead(found, count)
+        if day is None:
+            self.undated += count
+        else:
+            by_day = self.days.get(day)
+            if by_day is None:
+                by_day = self.days[day] = _Tally()
+            by_day.add_lead(found, count)
 
     def other(self, diagnostic: Diagnostic) -> None:
         """A finding not tied to a readable lead (the file, a line that is not JSON)."""
@@ -243,6 +261,8 @@ class Audit:
 
     def merge(self, other: Audit) -> None:
         """Add the counts of another part of the same run (disjoint leads)."""
+        self._fold()
+        other._fold()
         self.total.merge(other.total)
         for key, tally in other.groups.items():
             self.groups.setdefault(key, _Tally()).merge(tally)
@@ -257,6 +277,7 @@ class Audit:
             self.names.setdefault(code, name)
 
     def report(self, tool_version: str, generated_at: datetime | None = None) -> dict[str, Any]:
+        self._fold()
         total = self.total
         moment = (generated_at or datetime.now(UTC)).astimezone(UTC)
         return {

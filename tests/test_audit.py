@@ -321,3 +321,24 @@ def test_html_report_from_the_cli_opens_in_chromium(sample: Path, tmp_path: Path
             "#chart-rules .main-svg .barlayer .point path", "paths => paths.length"
         )
         assert drawn == len(audit_json(str(sample))["rules"])
+
+
+def test_files_keep_their_reading_order_and_clean_leads_count() -> None:
+    from leadlint.models import Diagnostic, Location, Severity
+
+    bad = Diagnostic("LL504", "n", Severity.ERROR, "m", Location("b", 0, 1, 1))
+    audit = Audit()
+    audit.lead("a", 0, ("s", "2026-01-01"), [])
+    audit.lead("b", 0, ("s", "2026-01-01"), [bad])
+    audit.lead("a", 1, ("t", None), [])
+    audit.lead("c", None, None, [])
+    report = audit.report("t", _now())
+    assert report["files"] == [
+        {"path": "a", "leads": 2},
+        {"path": "b", "leads": 1},
+        {"path": "c", "leads": 0},
+    ]
+    assert report["totals"]["cleanLeads"] == 2 and report["totals"]["leads"] == 3
+    assert {s["source"]: s["cleanLeads"] for s in report["sources"]} == {"s": 1, "t": 1}
+    assert report["timeline"]["undated"] == 1
+    assert audit.report("t", _now()) == report  # reporting twice changes nothing
