@@ -45,6 +45,7 @@ import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -78,6 +79,16 @@ STEPS = ("naive", "check_jsonschema", "jobs1", "jobs2", "million")
 ITEM_PATH = re.compile(r"^\$\[(\d+)\]")
 
 
+def children_cpu() -> float:
+    """CPU seconds of every finished child process so far (workers included).
+
+    Wall time on a shared machine depends on the other load; CPU time mostly
+    does not, so each step reports both.
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- which leadlint command --------------------------------------------------
 
 
@@ -96,9 +107,11 @@ def run_naive(path: Path, count: int, sample: int) -> dict[str, Any]:
     return {
         **timed,
         "timed_s": timed["seconds"],
+        "timed_cpu_s": timed["cpu_s"],
         "status": "measured",
         "leads": count,
         "seconds": seconds,
+        "cpu_s": timed["cpu_s"] * count / timed["leads_timed"],
         "leads_per_s": count / seconds,
         "sampled": timed["leads_timed"] < count,
     }
@@ -182,7 +195,9 @@ def run_check_jsonschema(
     check_wrapper(prefix, schema, scratch, seed)
     cmd = [*prefix, "--schemafile", str(schema), "--output-format", "json", str(array)]
     report = scratch / "check-jsonschema-report.json"
+    cpu = children_cpu()
     seconds = timed_run(cmd, report, scratch)
+    cpu = children_cpu() - cpu
     indexes = _item_errors(cmd, report)
     if None in indexes:
         raise StepFailed("check-jsonschema reported an error outside the array's items")
@@ -193,6 +208,7 @@ def run_check_jsonschema(
         "leads": count,
         "seconds": seconds,
         "leads_per_s": count / seconds,
+        "cpu_s": cpu,
         "schema_errors": len(indexes),
         "leads_with_schema_errors": len(set(indexes)),
     }
@@ -205,13 +221,23 @@ def run_jobs(
     command: str, path: Path, count: int, jobs: int, repeat: int, scratch: Path
 ) -> dict[str, Any]:
     cmd = leadlint_cmd(command, str(path), "--format", "json", "--jobs", str(jobs))
+    cpu = children_cpu()
     timed = run_leadlint(cmd, count, repeat, scratch)
-    return {"status": "measured", "leads": count, "seconds": timed["best_s"], **timed}
+    cpu = (children_cpu() - cpu) / repeat
+    return {
+        "status": "measured",
+        "leads": count,
+        "seconds": timed["best_s"],
+        "cpu_s": cpu,  # mean of the runs
+        **timed,
+    }
 
 
 def run_million(command: str, path: Path, count: int, scratch: Path) -> dict[str, Any]:
     cmd = leadlint_cmd(command, str(path))
+    cpu = children_cpu()
     memory = peak_rss(cmd, scratch)
+    cpu = children_cpu() - cpu
     seconds = memory["wall_s"]
     return {
         "status": "measured",
@@ -219,6 +245,7 @@ def run_million(command: str, path: Path, count: int, scratch: Path) -> dict[str
         "leads": count,
         "seconds": seconds,
         "leads_per_s": count / seconds,
+        "cpu_s": cpu,
         **memory,
     }
 
@@ -270,16 +297,18 @@ def _notes(step: str, row: dict[str, Any], results: dict[str, Any]) -> str:
     if step == "naive":
         if row["sampled"]:
             notes.append(f"SAMPLED {row['leads_timed']:,} leads, extrapolated")
-        notes.append("loop only, imports not counted")
+        notes.append(f"loop only, imports not counted; CPU {row['cpu_s']:.1f} s")
     elif step == "check_jsonschema":
-        notes.append("1 run, start-up and JSON load included; schema checks only")
+        notes.append(
+            f"1 run, start-up and JSON load included; CPU {row['cpu_s']:.1f} s; schema checks only"
+        )
         naive = results.get("naive") or {}
         notes.append(f"{row['leads_with_schema_errors']:,} leads with schema errors")
         if naive.get("status") == "measured" and not naive["sampled"]:
             agree = naive["leads_with_schema_errors"] == row["leads_with_schema_errors"]
             notes.append("same as naive" if agree else "**naive found a different number**")
     elif step in ("jobs1", "jobs2"):
-        notes.append(f"best of {row['runs']}, start-up included")
+        notes.append(f"best of {row['runs']}, start-up included; CPU {row['cpu_s']:.1f} s a run")
         if "speedup_vs_jobs1" in row:
             notes.append(f"{_times(row['speedup_vs_jobs1'])} c")
         if "warning" in row:
@@ -291,6 +320,7 @@ def _notes(step: str, row: dict[str, Any], results: dict[str, Any]) -> str:
             if tree is not None
             else "largest process only: psutil missing"
         )
+        notes.append(f"CPU {row['cpu_s']:.1f} s")
         notes.append(f"peak RSS {row['peak_mib']:.0f} MiB ({detail}); stdout to /dev/null")
     return "; ".join(notes)
 

@@ -41,7 +41,7 @@ def test_every_step_reports_positive_numbers(tmp_path: Path) -> None:
     for step in measured:
         row = results[step]
         assert row["status"] == "measured", step
-        assert row["seconds"] > 0 and row["leads_per_s"] > 0, step
+        assert row["seconds"] > 0 and row["leads_per_s"] > 0 and row["cpu_s"] > 0, step
     assert [results[step]["leads"] for step in measured] == [
         400 if step == "million" else 300 for step in measured
     ]
