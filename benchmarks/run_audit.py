@@ -416,11 +416,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--count, --baseline-sample, --repeat and --million-count must be positive")
     if not 0.0 <= args.dirty <= 1.0:
         parser.error("--dirty must be between 0 and 1")
+    if args.json_out and not args.json_out.resolve().parent.is_dir():
+        parser.error(f"--json-out: no such folder: {args.json_out.parent}")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    try:
+        return run_all(args)
+    except OSError as exc:  # an unusable --workdir or --json-out, a full disk
+        print(f"run_audit.py: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def run_all(args: argparse.Namespace) -> int:
     command, note = audit_command()
     results: dict[str, Any] = {
         "machine": {
