@@ -182,7 +182,7 @@ def check_wrapper(prefix: list[str], schema: Path, scratch: Path, seed: int) -> 
     report = scratch / "wrapper-check-report.json"
     timed_run(cmd, report, scratch)
     indexes = _item_errors(cmd, report)
-    if not indexes or set(indexes) != {2}:
+    if set(indexes) != {2}:
         raise StepFailed(
             "the wrapper schema does not validate each item: on three leads with the "
             f"third one bad, check-jsonschema reported errors at items {sorted(set(indexes), key=str)}"
