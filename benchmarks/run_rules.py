@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from run import ROOT, best_of, ensure_leads, leadlint_cmd
+from run import ROOT, best_of, ensure_leads, leadlint_cmd, leads_file
 
 
 def baseline(path: Path, sample: int) -> dict[str, Any]:
@@ -38,14 +38,17 @@ def baseline(path: Path, sample: int) -> dict[str, Any]:
 
     schema = json.loads((ROOT / "leadlint" / "schemas" / "put.schema.json").read_text())
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    done = 0
+    done = leads_with_errors = schema_errors = 0
+    cpu_start = time.process_time()
     start = time.perf_counter()
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             if done == sample:
                 break
             lead = json.loads(line)
-            list(validator.iter_errors(lead))
+            found = len(list(validator.iter_errors(lead)))
+            schema_errors += found
+            leads_with_errors += found > 0
             contact = lead.get("contact") or {}
             phone = (contact.get("phone") or {}).get("number")
             if isinstance(phone, str):
@@ -67,7 +70,15 @@ def baseline(path: Path, sample: int) -> dict[str, Any]:
                     pass
             done += 1
     elapsed = time.perf_counter() - start
-    return {"leads_timed": done, "seconds": elapsed, "per_lead_us": elapsed / done * 1e6}
+    cpu = time.process_time() - cpu_start
+    return {
+        "leads_timed": done,
+        "seconds": elapsed,
+        "cpu_s": cpu,
+        "per_lead_us": elapsed / done * 1e6,
+        "leads_with_schema_errors": leads_with_errors,
+        "schema_errors": schema_errors,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="leadlint-rules-"))
     work.mkdir(parents=True, exist_ok=True)
-    path = work / f"leads-{args.count}-s{args.seed}-d{args.dirty}.ndjson"
+    path = leads_file(work, args.count, args.seed, args.dirty)
     ensure_leads(path, args.count, args.seed, args.dirty)
     base = baseline(path, min(args.baseline_sample, args.count))
     base_total = base["per_lead_us"] * args.count / 1e6
