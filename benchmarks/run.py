@@ -203,7 +203,11 @@ def run_leadlint(cmd: list[str], count: int, repeat: int, scratch: Path) -> dict
     }
     try:
         report = json.loads(report_path.read_bytes())
-        summary = report["summary"]
+        if "totals" in report:  # an audit report (leadlint-audit-v1)
+            totals = report["totals"]
+            summary = {"records": totals["leads"], **totals}
+        else:
+            summary = report["summary"]
     except (ValueError, KeyError, TypeError) as exc:
         raise StepFailed(f"`{' '.join(cmd)}` did not print a JSON report: {exc!r}") from exc
     result["summary"] = summary
