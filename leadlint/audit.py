@@ -227,6 +227,13 @@ class Audit:
         if self.keep_rejected and any(d.severity is Severity.ERROR for d in found):
             self.rejected[(display, index)] = [d for d in found if d.severity is Severity.ERROR]
 
+    def clean(self, display: str, counts: Counter[Any]) -> None:
+        """The engine's ``clean_sink``: leads with nothing to report, counted by view."""
+        if display not in self.files:
+            self.files[display] = 0
+        for view, count in counts.items():
+            self._clean[(display, view)] += count
+
     def _fold(self) -> None:
         """Move the counted clean leads into the tallies."""
         for (display, view), count in self._clean.items():
@@ -393,6 +400,7 @@ def audit_paths(
     audit = Audit(group_by, keep_rejected=keep_rejected)
     run.engine.lead_view = view
     run.engine.lead_sink = audit.lead
+    run.engine.clean_sink = audit.clean
     return run, audit
 
 

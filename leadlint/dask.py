@@ -70,7 +70,6 @@ def _engine_for(job: _Job) -> Engine:
         _ENGINES.clear()  # one run at a time per worker: keep memory flat
         engine = _ENGINES[job] = Engine(pickle.loads(job.settings))
         engine.key_of = keyed_blake2b(job.secret)
-        engine.defer_duplicates = True
         engine.lead_view = make_view(job.group) if job.group is not None else None
     return engine
 
@@ -110,6 +109,7 @@ class _Run:
         self.summary = Summary()
         if audit is not None:
             self.engine.lead_sink = audit.lead
+            self.engine.clean_sink = audit.clean
 
 
 def _default_client() -> Any:

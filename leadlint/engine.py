@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import orjson
 
@@ -22,39 +23,22 @@ from leadlint.records import Problem, ReadOptions, Record
 from leadlint.rules import ACROSS, BY_CODE, CHECKS, resolve_selection
 from leadlint.rules.base import Rule
 from leadlint.rules.input import EMPTY_FILE
-from leadlint.rules.records import DuplicateTables, duplicate_message, value_key
+from leadlint.rules.records import DuplicateTables, KeyBatch, duplicate_message, value_key
 from leadlint.schema import compile_schema, resolve_pointer
 
 _SCHEMA_BLOCK = "LL1"
 
-# What one record of a source comes to: (record index, view, diagnostics,
-# pending duplicate keys). The index is None for a finding not tied to a
-# readable lead (a file-level problem, a line that is not JSON); ``view`` is
-# what ``Engine.lead_view`` made of the lead (None when unset or unreadable);
-# ``pending`` is None except in a worker (``defer_duplicates``).
-LeadResult = tuple[int | None, Any, list[Diagnostic], "Pending | None"]
+# What one record of a source comes to: (record index, view, diagnostics).
+# The index is None for a finding not tied to a readable lead (a file-level
+# problem, a line that is not JSON); ``view`` is what ``Engine.lead_view``
+# made of the lead (None when unset or unreadable).
+LeadResult = tuple[int | None, Any, list[Diagnostic]]
 # Called once per record result, in run order, with every final diagnostic:
 # (file display name, record index, view, diagnostics); the index is None for
 # findings not tied to a readable lead.
 LeadSink = Callable[[str, int | None, Any, list[Diagnostic]], None]
-# A lead's duplicate keys, computed where it was read, decided in run order:
-# (the lead's line as the reader saw it, [(code, pointer, key, shown value)]).
-# Worker processes cannot see the leads before their range, so they leave the
-# LL7xx decisions to the process that puts the run together (the keys are
-# hashes, never values). A plain tuple: it crosses processes for every lead.
-Pending = tuple[int | None, list[tuple[str, str, int, str | None]]]
-
-
-class LeadAgain(Protocol):
-    """A lead read again where a worker's key turned out to be a repeat (rare)."""
-
-    def position(self, pointer: str) -> tuple[int | None, int | None]:
-        """(line, column) of a field of the lead in the file, as :meth:`Engine._stamp` finds it."""
-        ...
-
-    def ids(self) -> tuple[str | None, str | None]:
-        """The lead's :func:`lead_id` and :func:`lead_key`."""
-        ...
+# Clean leads of a parallel range, counted by view: (file display name, counts).
+CleanSink = Callable[[str, Counter[Any]], None]
 
 
 class Engine:
@@ -79,14 +63,16 @@ class Engine:
         # where the lead is read, also in workers); ``lead_sink`` gets it.
         self.lead_view: Callable[[Any], Any] | None = None
         self.lead_sink: LeadSink | None = None
+        # Optional: takes a parallel range's clean leads at once (else lead_sink, one by one).
+        self.clean_sink: CleanSink | None = None
         self._files: list[str] = []
         # Run-wide checks (duplicates across leads): their tables, and how
         # keys are hashed (a Dask run ships a keyed hash to its workers).
         self._across_rules = [r for r in ACROSS if r.code in self.enabled]
         self.duplicates = DuplicateTables(r.code for r in self._across_rules)
         self.key_of = value_key
-        # True in worker processes: leave duplicate decisions to the parent.
-        self.defer_duplicates = False
+        # In worker processes: duplicate keys are collected here, decided by the parent.
+        self.deferred: KeyBatch | None = None
 
     @property
     def has_across_checks(self) -> bool:
@@ -114,7 +100,7 @@ class Engine:
         """Diagnostics of one source, in file order; counts go into ``summary``."""
         display = source.display
         sink, tick = self.lead_sink, self.on_record
-        for index, view, found, _pending in self.lead_results(source, stream, path, summary):
+        for index, view, found in self.lead_results(source, stream, path, summary):
             if tick is not None and index is not None:
                 tick()
             if sink is not None:
@@ -143,7 +129,8 @@ class Engine:
             (rule, rule.check, self.options[rule.code]) for rule in CHECKS if rule.code in codes
         ]
         across = [(rule, rule.across) for rule in self._across_rules if rule.code in codes]
-        key_of, defer, duplicates = self.key_of, self.defer_duplicates, self.duplicates
+        key_of, deferred, duplicates = self.key_of, self.deferred, self.duplicates
+        shown = self._shown if self.settings.show_values else None
         view_of = self.lead_view
         file_number = self.start_file(source.display)
         summary.files += 1
@@ -151,12 +138,12 @@ class Engine:
         for item in read_source(source, stream, self.read_options):
             if isinstance(item, Problem):
                 if item.code in codes:
-                    yield None, None, [self._from_problem(display, item)], None
+                    yield None, None, [self._from_problem(display, item)]
                 continue
             summary.records += 1
             summary.records_by_file[display] = summary.records_by_file.get(display, 0) + 1
             found = [self._from_problem(display, p, item) for p in item.problems if p.code in codes]
-            view = pending = None
+            view = None
             if item.checkable:
                 data = item.data
                 if view_of is not None:
@@ -170,8 +157,9 @@ class Engine:
                     keyed = keys_of(data, key_of)  # type: ignore[misc]
                     if not keyed:
                         continue
-                    if defer:
-                        pending = self._pending(pending, rule.code, keyed, item)
+                    if deferred is not None:
+                        see = None if shown is None else (lambda p, d=data: shown(d, p))
+                        deferred.add(item.index, item.line, rule.code, keyed, see)
                         continue
                     for pointer, key in keyed:
                         earlier = duplicates.earlier(rule.code, key, (file_number, item.index))
@@ -181,49 +169,24 @@ class Engine:
             if len(found) > 1:
                 found = _without_superseded(found)
                 found.sort(key=_position_key)
-            yield item.index, view, found, pending
+            yield item.index, view, found
 
-    def _pending(
-        self, pending: Pending | None, code: str, keyed: list[tuple[str, int]], record: Record
-    ) -> Pending:
-        if pending is None:
-            pending = (record.line, [])
-        keys = pending[1]
-        if self.settings.show_values:
-            for pointer, key in keyed:
-                value = _shown_value(resolve_pointer(record.data, pointer))
-                keys.append((code, pointer, key, value))
-        else:
-            keys.extend((code, pointer, key, None) for pointer, key in keyed)
-        return pending
+    @staticmethod
+    def _shown(data: Any, pointer: str) -> str | None:
+        return _shown_value(resolve_pointer(data, pointer))
 
-    def decide(
+    def repeat(
         self,
-        pending: Pending,
-        display: str,
-        file_number: int,
-        index: int,
-        again: Callable[[], LeadAgain],
-    ) -> list[Diagnostic]:
-        """The repeats among a worker's keys for lead ``index`` of the run's file.
-
-        ``again()`` reads the lead again; called only when a key is a repeat.
-        """
-        repeats = self.duplicates.repeats(pending[1], (file_number, index))
-        if not repeats:
-            return []
-        lead = again()
-        found_id, found_key = lead.ids()
-        found = []
-        for code, pointer, value, earlier in repeats:
-            rule = BY_CODE[code]
-            line, column = lead.position(pointer)
-            location = Location(display, index, line, column, pointer, found_id, found_key)
-            message = duplicate_message(pointer, self._describe(earlier))
-            found.append(
-                Diagnostic(rule.code, rule.name, rule.severity, message, location, None, value)
-            )
-        return found
+        code: str,
+        pointer: str,
+        earlier: tuple[int, int],
+        location: Location,
+        value: str | None,
+    ) -> Diagnostic:
+        """The LL7xx finding of a repeated key decided after the fact (parallel runs)."""
+        rule = BY_CODE[code]
+        message = duplicate_message(pointer, self._describe(earlier))
+        return Diagnostic(rule.code, rule.name, rule.severity, message, location, None, value)
 
     def check_lead(self, data: Any, codes: frozenset[str], display: str = "") -> list[Diagnostic]:
         """The schema and per-lead findings of one lead, without positions (for fixing)."""

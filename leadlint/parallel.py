@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +31,11 @@ from typing import Any
 
 from leadlint.encoding import sniff_encoding
 from leadlint.engine import Engine, LeadResult, _position_key, lead_id, lead_key
-from leadlint.models import Diagnostic, Location, Summary
+from leadlint.models import Diagnostic, Location, Severity, Summary
 from leadlint.readers import Source, read_source
 from leadlint.records import ReadOptions, Record
 from leadlint.rules.input import EMPTY_FILE
+from leadlint.rules.records import KeyBatch
 
 CHUNK_BYTES = 8 << 20
 MIN_PARALLEL_BYTES = 2 * CHUNK_BYTES
@@ -42,6 +43,12 @@ MIN_PARALLEL_BYTES = 2 * CHUNK_BYTES
 _SENTINEL = "\x00leadlint-range-end\x00"
 
 _engine: Engine | None = None  # the forked workers' engine
+# A diagnostic as a worker sends it: a tuple of plain values, which pickle
+# and unpickle several times faster than the dataclasses (the file name is
+# the parent's to add): (code, name, severity, message, record, line,
+# column, pointer, lead id, lead key, fix, value).
+Sent = tuple[str, str, str, str, int | None, int | None, int | None, str, Any, Any, Any, Any]
+SentResult = tuple[int | None, Any, list[Sent]]
 Reader = Callable[[int, int], bytes]  # a range's bytes: (start, end) -> data
 
 
@@ -77,10 +84,14 @@ class Plan:
 
 @dataclass(slots=True)
 class RangeResult:
-    results: list[LeadResult]
+    """What a worker sends back for one range: little per lead, most of it in arrays."""
+
+    results: list[SentResult]  # leads with findings, and findings about the file, in order
     records: int  # records read in the range (each has a record index)
     newlines: int  # newlines in the range, header excluded
     proven: bool  # a CSV range ended at a row (always True for NDJSON)
+    keys: KeyBatch  # the duplicate keys of every lead, decided by the parent
+    views: list[Any] | None = None  # every lead's view, by range index (audits)
 
 
 def plan_split(source: Source, path: Path, jobs: int) -> Plan | None:
@@ -210,24 +221,56 @@ def check_range(
     """One range of a file (or ``data``), checked by a worker's ``engine`` (duplicates deferred)."""
     if data is None:
         data = plan.read(start, end)
-    keep_clean = engine.lead_view is not None
-    summary = Summary()
     stream = io.BufferedReader(io.BytesIO(plan.header + data))
-    results = [
-        result
-        for result in engine.lead_results(plan.source, stream, plan.path, summary)
-        if _worth_sending(result, keep_clean)
-    ]
-    proven = not plan.header or _ends_at_row(plan.header + data)
-    return RangeResult(results, summary.records, data.count(b"\n"), proven)
+    return _collect(engine, plan, stream, data, not plan.header or _ends_at_row(plan.header + data))
 
 
-def _worth_sending(result: LeadResult, keep_clean: bool) -> bool:
-    """Leads with findings or keys (all leads for an audit); not a range's "no leads"."""
-    index, _view, found, pending = result
-    if index is None:
-        return not all(d.code == EMPTY_FILE.code for d in found)
-    return bool(found) or pending is not None or keep_clean
+def _collect(engine: Engine, plan: Plan, stream: Any, data: bytes, proven: bool) -> RangeResult:
+    summary = Summary()
+    batch = engine.deferred = KeyBatch(engine.settings.show_values)
+    views: list[Any] | None = None
+    results = []
+    try:
+        if engine.lead_view is None:
+            for result in engine.lead_results(plan.source, stream, plan.path, summary):
+                if result[2] and not _no_leads(result):
+                    results.append((result[0], result[1], [_sent(d) for d in result[2]]))
+        else:
+            views = []
+            seen: dict[Any, Any] = {}  # one object per distinct view: pickled once
+            for result in engine.lead_results(plan.source, stream, plan.path, summary):
+                index, view, found = result
+                if index is not None:
+                    views.append(seen.setdefault(view, view))
+                if found and not _no_leads(result):
+                    results.append((index, view, [_sent(d) for d in found]))
+    finally:
+        engine.deferred = None
+    return RangeResult(results, summary.records, data.count(b"\n"), proven, batch, views)
+
+
+def _sent(d: Diagnostic) -> Sent:
+    loc = d.location
+    return (
+        d.code,
+        d.name,
+        d.severity.value,
+        d.message,
+        loc.record,
+        loc.line,
+        loc.column,
+        loc.pointer,
+        loc.lead_id,
+        loc.lead_key,
+        d.fix,
+        d.value,
+    )
+
+
+def _no_leads(result: LeadResult) -> bool:
+    """A range's own "no leads" finding (the file's is decided when it is put together)."""
+    index, _view, found = result
+    return index is None and all(d.code == EMPTY_FILE.code for d in found)
 
 
 def _ends_at_row(data: bytes) -> bool:
@@ -245,14 +288,9 @@ def lint_in_parallel(
     """Diagnostics of one big file, in file order, from ``jobs`` workers."""
     global _engine
     _engine = engine
-    engine.defer_duplicates = True  # the workers' copy; the parent resolves
-    try:
-        import multiprocessing
+    import multiprocessing
 
-        context = multiprocessing.get_context("fork")
-        pool = context.Pool(min(jobs, len(plan.bounds)))
-    finally:
-        engine.defer_duplicates = False
+    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(plan.bounds)))
     with pool:
         jobs_list = [(plan, start, end) for start, end in plan.bounds]
         yield from assemble(engine, plan, _windowed(pool, jobs_list, 2 * jobs), summary)
@@ -333,24 +371,80 @@ def _merge(
     if tick is not None:
         for _ in range(part.records):
             tick()
-    decide, add = engine.decide, summary.add
-    for index, view, found, pending in part.results:
-        final = [_shift(d, lines, records) for d in found] if found else found
-        if pending is not None:
-            assert index is not None
-
-            def again(line: int | None = pending[0], index: int = index) -> _LeadAgain:
-                return _LeadAgain(text, line, index, lines)
-
-            repeats = decide(pending, display, file_number, index + records, again)
-            if repeats:
-                final = [*final, *repeats]
-                final.sort(key=_position_key)
+    repeats = _repeats(engine, part, text, display, file_number, lines, records)
+    views = part.views
+    emitted: list[int] = []  # range indexes of the leads given to the sink one by one
+    add = summary.add
+    every = sorted(repeats)
+    if sink is not None and engine.clean_sink is None:
+        every = list(range(part.records))  # a sink without clean_sink sees every lead in order
+    for index, view, found in _with_repeats(part.results, every, views):
+        final = [_shift(d, display, lines, records) for d in found]
+        if index is not None and index in repeats:
+            final.extend(repeats[index])
+            final.sort(key=_position_key)
         if sink is not None:
+            if index is not None:
+                emitted.append(index)
             sink(display, None if index is None else index + records, view, final)
         for diagnostic in final:
             add(diagnostic)
             yield diagnostic
+    if sink is not None and engine.clean_sink is not None:
+        _clean_leads(engine, display, part, emitted)
+
+
+def _repeats(
+    engine: Engine,
+    part: RangeResult,
+    text: _RangeText,
+    display: str,
+    file_number: int,
+    lines: int,
+    records: int,
+) -> dict[int, list[Diagnostic]]:
+    """The range's duplicate findings by range index, decided in run order."""
+    found: dict[int, list[Diagnostic]] = {}
+    for code, keyed, position in engine.duplicates.resolve(part.keys, file_number, records):
+        pointer = keyed.pointers[keyed.pointer_ids[position]]
+        local = keyed.leads[position]
+        line = keyed.lines[position]
+        again = _LeadAgain(text, None if line < 0 else line, local, lines)
+        earlier = engine.duplicates.first_of(code, keyed.keys[position])
+        found_id, found_key = again.ids()
+        at_line, column = again.position(pointer)
+        location = Location(display, local + records, at_line, column, pointer, found_id, found_key)
+        value = keyed.values[position] if keyed.values is not None else None
+        found.setdefault(local, []).append(engine.repeat(code, pointer, earlier, location, value))
+    return found
+
+
+def _with_repeats(
+    results: list[SentResult], repeated: list[int], views: list[Any] | None
+) -> Iterator[SentResult]:
+    """``results`` in order, with the leads of ``repeated`` (ascending) merged in."""
+    have = {index for index, _view, _found in results if index is not None}
+    extra = iter([i for i in repeated if i not in have])
+    upcoming = next(extra, None)
+    for result in results:
+        index = result[0]
+        while upcoming is not None and index is not None and upcoming < index:
+            yield upcoming, views[upcoming] if views is not None else None, []
+            upcoming = next(extra, None)
+        yield result
+    while upcoming is not None:
+        yield upcoming, views[upcoming] if views is not None else None, []
+        upcoming = next(extra, None)
+
+
+def _clean_leads(engine: Engine, display: str, part: RangeResult, emitted: list[int]) -> None:
+    """Give the clean sink the range's leads that had nothing to report, by view."""
+    assert engine.clean_sink is not None
+    views = part.views if part.views is not None else [None] * part.records
+    counts = Counter(views)
+    for index in emitted:
+        counts[views[index]] -= 1
+    engine.clean_sink(display, +counts)
 
 
 class _LeadAgain:
@@ -453,17 +547,7 @@ def _rest_in_one_process(
     """The file from ``start`` (a proven row) to its end, in this process."""
     data = plan.read(start)
     stream = io.BufferedReader(io.BytesIO(plan.header + data))
-    part_summary = Summary()
-    engine.defer_duplicates = True
-    try:
-        results = [
-            result
-            for result in engine.lead_results(plan.source, stream, plan.path, part_summary)
-            if _worth_sending(result, True)
-        ]
-    finally:
-        engine.defer_duplicates = False
-    part = RangeResult(results, part_summary.records, data.count(b"\n"), True)
+    part = _collect(engine, plan, stream, data, True)
     shift = lines - plan.header_lines
     text = _RangeText(plan, (start, start + len(data)), engine.read_options, plan.read)
     yield from _merge(engine, plan, text, file_number, part, shift, records, summary)
@@ -485,19 +569,19 @@ def _empty_file(
         yield diagnostic
 
 
-def _shift(d: Diagnostic, lines: int, records: int) -> Diagnostic:
-    """A worker's diagnostic moved to its place in the file (built directly: fast)."""
-    loc = d.location
+def _shift(sent: Sent, display: str, lines: int, records: int) -> Diagnostic:
+    """A worker's diagnostic, moved to its place in the file."""
+    code, name, severity, message, record, line, column, pointer, found_id, key, fix, value = sent
     location = Location(
-        loc.file,
-        None if loc.record is None else loc.record + records,
-        None if loc.line is None else loc.line + lines,
-        loc.column,
-        loc.pointer,
-        loc.lead_id,
-        loc.lead_key,
+        display,
+        None if record is None else record + records,
+        None if line is None else line + lines,
+        column,
+        pointer,
+        found_id,
+        key,
     )
-    return Diagnostic(d.code, d.name, d.severity, d.message, location, d.fix, d.value, d.applied)
+    return Diagnostic(code, name, Severity(severity), message, location, fix, value)
 
 
 def default_jobs() -> int:

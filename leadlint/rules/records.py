@@ -20,7 +20,7 @@ import os
 import re
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from hashlib import blake2b
 from typing import Any
 
@@ -96,38 +96,104 @@ class DuplicateTables:
             return None
         return found >> _INDEX_BITS, found & _INDEX_MASK
 
-    def repeats(
-        self, keys: list[tuple[str, str, int, str | None]], ref: tuple[int, int]
-    ) -> list[tuple[str, str, str | None, tuple[int, int]]]:
-        """:meth:`earlier` for each (code, pointer, key, value) of one lead: the repeats.
+    def resolve(
+        self, batch: KeyBatch, file_number: int, shift: int
+    ) -> list[tuple[str, CodeKeys, int]]:
+        """Decide a range's keys in order: (code, its keys, position) of each repeat.
 
-        One call per lead, the probing inlined: this runs for every key of a
-        parallel run, in the one process that puts the run together.
+        ``shift`` turns the batch's range-local lead indexes into the file's.
+        One call per range and one tight loop per rule: this runs for every
+        key of a parallel run, in the one process that puts the run together.
+        Keys of one rule are decided in lead order; rules have separate tables.
         """
-        packed = (ref[0] << _INDEX_BITS) | ref[1]
-        tables = self.tables
+        base = (file_number << _INDEX_BITS) + shift
         found = []
-        for code, pointer, key, value in keys:
-            table = tables[code]
-            table_keys, mask = table.keys, table.mask
-            slot = key & mask
-            while True:
-                seen = table_keys[slot]
-                if seen == key:
-                    earlier = table.refs[slot]
-                    if earlier != packed:
-                        where = (earlier >> _INDEX_BITS, earlier & _INDEX_MASK)
-                        found.append((code, pointer, value, where))
-                    break
-                if seen == 0:
-                    table_keys[slot] = key
-                    table.refs[slot] = packed
-                    table.size += 1
-                    if 3 * table.size > 2 * mask:
-                        table._grow()
-                    break
-                slot = (slot + 1) & mask
+        for code, keyed in batch.by_code.items():
+            table = self.tables[code]
+            keys, leads = keyed.keys, keyed.leads
+            for position in range(len(keys)):
+                key = keys[position]
+                packed = base + leads[position]
+                table_keys, mask = table.keys, table.mask
+                slot = key & mask
+                while True:
+                    seen = table_keys[slot]
+                    if seen == key:
+                        if table.refs[slot] != packed:
+                            found.append((code, keyed, position))
+                        break
+                    if seen == 0:
+                        table_keys[slot] = key
+                        table.refs[slot] = packed
+                        table.size += 1
+                        if 3 * table.size > 2 * mask:
+                            table._grow()
+                        break
+                    slot = (slot + 1) & mask
         return found
+
+    def first_of(self, code: str, key: int) -> tuple[int, int]:
+        """The (file number, index) of the first lead with ``key`` (which was seen)."""
+        table = self.tables[code]
+        slot = key & table.mask
+        while table.keys[slot] != key:
+            slot = (slot + 1) & table.mask
+        found = table.refs[slot]
+        return found >> _INDEX_BITS, found & _INDEX_MASK
+
+
+class CodeKeys:
+    """One across rule's keys of a range, in lead order, in flat arrays."""
+
+    __slots__ = ("keys", "leads", "lines", "pointer_ids", "pointers", "values")
+
+    def __init__(self, show_values: bool) -> None:
+        self.keys = array("Q")
+        self.leads = array("q")  # the lead's record index in the range
+        self.lines = array("q")  # the lead's line as the reader saw it (-1: none)
+        self.pointer_ids = array("H")
+        self.pointers: list[str] = []
+        self.values: list[str | None] | None = [] if show_values else None
+
+
+class KeyBatch:
+    """A range's duplicate keys, per rule, in lead order (cheap to send).
+
+    Filled where the leads are read (a worker); decided, in run order, by
+    :meth:`DuplicateTables.resolve` where the run is put together. Holds
+    hashes and field names, never values (``values`` only with --show-values).
+    """
+
+    __slots__ = ("by_code", "show_values")
+
+    def __init__(self, show_values: bool = False) -> None:
+        self.by_code: dict[str, CodeKeys] = {}
+        self.show_values = show_values
+
+    def add(
+        self,
+        index: int,
+        line: int | None,
+        code: str,
+        keyed: list[tuple[str, int]],
+        shown: Callable[[str], str | None] | None = None,
+    ) -> None:
+        batch = self.by_code.get(code)
+        if batch is None:
+            batch = self.by_code[code] = CodeKeys(self.show_values)
+        pointers = batch.pointers
+        for pointer, key in keyed:
+            try:
+                number = pointers.index(pointer)
+            except ValueError:
+                number = len(pointers)
+                pointers.append(pointer)
+            batch.keys.append(key)
+            batch.leads.append(index)
+            batch.lines.append(-1 if line is None else line)
+            batch.pointer_ids.append(number)
+            if batch.values is not None:
+                batch.values.append(shown(pointer) if shown is not None else None)
 
 
 def duplicate_message(pointer: str, earlier: str) -> str:
