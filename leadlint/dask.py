@@ -28,11 +28,13 @@ from typing import Any
 
 import orjson
 
+from leadlint.assemble import assemble
 from leadlint.audit import DEFAULT_GROUP_BY, Audit, group_path, make_view
 from leadlint.config import Settings
 from leadlint.engine import Engine
 from leadlint.models import Diagnostic, Summary
-from leadlint.parallel import CHUNK_BYTES, Plan, RangeResult, assemble, check_range, split_file
+from leadlint.parallel import CHUNK_BYTES
+from leadlint.ranges import Plan, RangeResult, check_range, split_file
 from leadlint.readers import EXTENSIONS, Source
 from leadlint.rules.records import keyed_blake2b
 
@@ -150,7 +152,7 @@ def _plans(
         plan = None
         if fmt in ("ndjson", "csv") and total:
             with opened as handle:
-                plan = split_file(source, handle, total, path, url, options, chunk_bytes)
+                plan = split_file(source, handle, total, path, url, options, size=chunk_bytes)
         yield plan or Plan(source, path, [(0, total)], url=url, storage_options=options)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 import pytest
 
+import leadlint.assemble as assemble
 import leadlint.parallel as parallel
 from leadlint.api import lint_paths
 from leadlint.config import Settings
@@ -131,13 +132,13 @@ def test_a_stray_quote_that_breaks_the_parity_cut_falls_back_to_one_process(
     tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fallbacks: list[int] = []
-    rest = parallel._rest_in_one_process
+    rest = assemble._rest_in_one_process
 
     def counted(engine: Any, plan: Any, start: int, *args: Any) -> Any:
         fallbacks.append(start)
         return rest(engine, plan, start, *args)
 
-    monkeypatch.setattr(parallel, "_rest_in_one_process", counted)
+    monkeypatch.setattr(assemble, "_rest_in_one_process", counted)
     leads = list(generate(300, 9, 0.1))
     for index in range(30, len(leads), 2):
         leads[index]["contact"]["lastName"] = "Lee\n" * 40
