@@ -380,6 +380,18 @@ class Audit:
         }
 
 
+def audit_exit_code(report: dict[str, Any], fail_on: str, unreadable: bool) -> int:
+    """As ``check``: 1 when a finding at ``--fail-on`` or worse was made; 2 for unreadable input."""
+    if unreadable:
+        return 2
+    if fail_on == "never":
+        return 0
+    totals = report["totals"]
+    order = ["info", "warning", "error"]
+    counted = {"error": totals["errors"], "warning": totals["warnings"], "info": totals["infos"]}
+    return 1 if any(counted[level] for level in order[order.index(fail_on) :]) else 0
+
+
 def audit_paths(
     paths: Sequence[str],
     settings: Settings,
