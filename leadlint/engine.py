@@ -19,7 +19,7 @@ from leadlint.config import Settings
 from leadlint.models import Diagnostic, Location, Summary, Violation
 from leadlint.readers import Source, read_source
 from leadlint.records import Problem, ReadOptions, Record
-from leadlint.rules import ACROSS, BY_CODE, CHECKS, resolve_selection
+from leadlint.rules import ACROSS, BY_CODE, CHECKS, check_groups, resolve_selection
 from leadlint.rules.base import AcrossCheck, Rule
 from leadlint.rules.input import EMPTY_FILE
 from leadlint.schema import compile_schema, resolve_pointer
@@ -87,9 +87,7 @@ class Engine:
         codes = self.codes_for(path)
         schema_on = any(code.startswith(_SCHEMA_BLOCK) for code in codes)
         # Bound once per file: the per-lead loop below is the hot path.
-        checks = [
-            (rule, rule.check, self.options[rule.code]) for rule in CHECKS if rule.code in codes
-        ]
+        groups = check_groups(codes, self.options)
         across = [(BY_CODE[code], check) for code, check in self._across.items() if code in codes]
         file_number = len(self._files)
         self._files.append(source.display)
@@ -112,9 +110,12 @@ class Engine:
                 data = item.data
                 if schema_on:
                     found.extend(self._schema_findings(item, codes))
-                for rule, check_lead, options in checks:
-                    for violation in check_lead(data, options):  # type: ignore[misc]
-                        found.append(self._stamp(rule, violation, item))
+                for quiet, checks in groups:
+                    if quiet is not None and quiet(data):
+                        continue  # the family has nothing to report
+                    for rule, check_lead, options in checks:
+                        for violation in check_lead(data, options):
+                            found.append(self._stamp(rule, violation, item))
                 for rule, check in across:
                     for violation in check(item.data, (file_number, item.index)):
                         found.append(self._stamp(rule, violation, item))

@@ -20,6 +20,12 @@ Check = Callable[[Any, Mapping[str, Any]], Iterator[Violation]]
 Describe = Callable[[tuple[int, int]], str]
 AcrossCheck = Callable[[Any, tuple[int, int]], Iterator[Violation]]
 Across = Callable[[Mapping[str, Any], Describe], AcrossCheck]
+# A family's screen (see ``rules/screens.py``): True only when none of the
+# family's rules reports anything for the lead, so the engine may skip them.
+# Built once per file from every rule's options (code -> options); a factory
+# returns None for options it does not model.
+Screen = Callable[[Any], bool]
+ScreenFactory = Callable[[Mapping[str, Mapping[str, Any]]], Screen | None]
 
 DOC_HEADINGS = (
     "What it does",
