@@ -322,7 +322,7 @@ _PUBLIC_FIRST_OCTETS = frozenset(
     str(first)
     for first in range(256)
     if not any(
-        n.network_address.packed[0] <= first <= n.broadcast_address.packed[0]
+        int(n.network_address) >> 24 <= first <= int(n.broadcast_address) >> 24
         for n in IPV4_NOT_PUBLIC
     )
 )
