@@ -24,6 +24,7 @@ import pytest
 from leadlint.config import Settings
 from leadlint.engine import Engine
 from leadlint.rules import CHECKS, CheckGroup, check_groups
+from leadlint.rules.address_data import ZIP_FORMAT, zip_states
 from leadlint.rules.metadata_data import Address, ip_address_kind
 from leadlint.rules.phone_data import nanp_fiction
 from leadlint.rules.screens import (
@@ -305,6 +306,11 @@ def test_public_ip_fast_path_is_ip_address_kinds_public() -> None:
                 wrong.append(value)
     assert wrong == []
     assert len(_PUBLIC_FIRST_OCTETS) == 215  # 1-223 less 0, 10, 100, 127, 169, 172, 192, 198, 203
+
+
+def test_every_zip_the_table_knows_has_the_zip_format() -> None:
+    # The address screen takes a postal code found in the table as well-formed.
+    assert all(ZIP_FORMAT.fullmatch(zip5) and len(zip5) == 5 for zip5 in zip_states())
 
 
 def test_e164_fast_path_excludes_every_fiction_and_placeholder_number() -> None:

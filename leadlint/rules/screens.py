@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from leadlint.rules import email_data
-from leadlint.rules.address_data import USPS_CODES, ZIP_FORMAT, LineKind, line_kind, zip_states
+from leadlint.rules.address_data import USPS_CODES, ZIP_FORMAT, LineKind, street_kind, zip_states
 from leadlint.rules.base import Screen, ScreenFactory
 from leadlint.rules.customer_data import CREDIT_MODELS, ENUM_SETS, credit_model, iso_date
 from leadlint.rules.metadata_data import (
@@ -221,7 +221,7 @@ def address_screen(options: Options) -> Screen | None:
             isinstance(line, str)
             and line
             and not line.isspace()
-            and line_kind(line) not in _STREET_LINES
+            and street_kind(line) not in _STREET_LINES
         ):
             return False
         state = address.get("state")
@@ -232,12 +232,14 @@ def address_screen(options: Options) -> Screen | None:
             state = None
         postal = address.get("postalCode")
         if isinstance(postal, str) and postal and not postal.isspace():
-            if not ZIP_FORMAT.fullmatch(postal):
-                return False
-            if state is not None:
-                states = zip_states().get(postal[:5])
-                if states is not None and state not in states:
+            zips = zip_states()
+            states = zips.get(postal)  # found: five digits, so ZIP_FORMAT holds
+            if states is None:
+                if not ZIP_FORMAT.fullmatch(postal):
                     return False
+                states = zips.get(postal[:5])
+            if state is not None and states is not None and state not in states:
+                return False
         return True
 
     return quiet
