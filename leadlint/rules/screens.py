@@ -382,19 +382,19 @@ def metadata_screen(options: Options) -> Screen | None:
             return not require
         get = metadata.get
         value = get("trustedFormUrl")
-        if isinstance(value, str) and value and not value.isspace():
+        if isinstance(value, str):
             if not _CANONICAL_CERTIFICATE(value):
-                return False
+                return False  # blank (LL605) or not the canonical form
         elif value is not None or require:
             return False
         value = get("ipAddress")
-        if isinstance(value, str) and value and not value.isspace():
+        if isinstance(value, str):
             head, _, rest = value.partition(".")
             fast = head in _PUBLIC_FIRST_OCTETS and _THREE_OCTETS(rest) is not None
-            if not fast and ip_address_kind(value) is not public:
+            if not fast and value.strip() and ip_address_kind(value) is not public:
                 return False
         for value in (get("landingPage"), get("referrer")):
-            if isinstance(value, str) and value.strip() and not is_absolute_http(value):
+            if isinstance(value, str) and not is_absolute_http(value) and value.strip():
                 return False
         value = get("price")
         if isinstance(value, _NUMBER) and value < 0:
