@@ -76,6 +76,22 @@ def test_a_selection_keeps_code_order_and_skips_disabled_rules() -> None:
     ]
 
 
+def test_options_a_screen_cannot_read_leave_its_rules_unscreened() -> None:
+    # The Python API takes options the configuration file would refuse.
+    odd = (("LL611", (("clock-skew-seconds", "300"),)), ("LL503", (("min-age", "18"),)))
+    groups = groups_for(Settings(select=("LL601", "LL504"), rule_options=odd, now=NOW))
+    assert [quiet for quiet, _checks in groups] == [None, None]
+    lead = {
+        "metadata": {"trustedFormUrl": CERTIFICATE[:4] + CERTIFICATE[5:]},
+        "customer": {"creditScore": 999},
+    }
+    assert wrongly_quiet(groups, lead) == []
+    found = [
+        rule.code for _q, checks in groups for rule, check, o in checks if list(check(lead, o))
+    ]
+    assert found == ["LL504", "LL601"]
+
+
 def case_settings() -> Iterator[tuple[str, Settings, list[Any]]]:
     for path in sorted(CASES.glob("LL*.json")):
         for number, case in enumerate(json.loads(path.read_text(encoding="utf-8"))):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from leadlint.rules import address, customer, email, metadata, names, phone, records
-from leadlint.rules.base import Check, Rule, Screen
+from leadlint.rules.base import Check, Rule, Screen, ScreenFactory
 from leadlint.rules.input import INPUT_RULES
 from leadlint.rules.schema import SCHEMA_RULES
 
@@ -51,11 +51,20 @@ def check_groups(
         number = next((n for n, (_f, covered) in enumerate(SCREENS) if rule.code in covered), -1)
         if number < 0 or number != last:
             if number >= 0 and number not in built:
-                built[number] = SCREENS[number][0](options)
+                built[number] = _screen(SCREENS[number][0], options)
             groups.append((built.get(number), []))
         groups[-1][1].append((rule, rule.check, options[rule.code]))
         last = number
     return groups
+
+
+def _screen(factory: ScreenFactory, options: Mapping[str, Mapping[str, Any]]) -> Screen | None:
+    # Options the configuration file would have refused (the Python API takes
+    # any) can break a screen; its rules then run unscreened, as they would.
+    try:
+        return factory(options)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return None
 
 
 class UnknownSelectorError(ValueError):
