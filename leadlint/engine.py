@@ -20,7 +20,7 @@ from leadlint.config import Settings
 from leadlint.models import Diagnostic, Location, Summary, Violation
 from leadlint.readers import Source, read_source
 from leadlint.records import Problem, ReadOptions, Record
-from leadlint.rules import ACROSS, BY_CODE, CHECKS, resolve_selection
+from leadlint.rules import ACROSS, BY_CODE, CHECKS, check_groups, resolve_selection
 from leadlint.rules.base import Rule
 from leadlint.rules.input import EMPTY_FILE
 from leadlint.rules.records import DuplicateTables, KeyBatch, duplicate_message, value_key
@@ -125,9 +125,7 @@ class Engine:
         codes = self.codes_for(path)
         schema_on = any(code.startswith(_SCHEMA_BLOCK) for code in codes)
         # Bound once per file: the per-lead loop below is the hot path.
-        checks = [
-            (rule, rule.check, self.options[rule.code]) for rule in CHECKS if rule.code in codes
-        ]
+        groups = check_groups(codes, self.options)
         across = [(rule, rule.across) for rule in self._across_rules if rule.code in codes]
         key_of, deferred, duplicates = self.key_of, self.deferred, self.duplicates
         shown = self._shown if self.settings.show_values else None
@@ -150,9 +148,12 @@ class Engine:
                     view = view_of(data)
                 if schema_on:
                     found.extend(self._schema_findings(item, codes))
-                for rule, check_lead, options in checks:
-                    for violation in check_lead(data, options):  # type: ignore[misc]
-                        found.append(self._stamp(rule, violation, item))
+                for quiet, checks in groups:
+                    if quiet is not None and quiet(data):
+                        continue  # the family has nothing to report
+                    for rule, check_lead, options in checks:
+                        for violation in check_lead(data, options):
+                            found.append(self._stamp(rule, violation, item))
                 for rule, keys_of in across:
                     keyed = keys_of(data, key_of)  # type: ignore[misc]
                     if not keyed:

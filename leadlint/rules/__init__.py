@@ -6,10 +6,11 @@ Rules are listed here by hand (no registration by import side effect).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from leadlint.rules import address, customer, email, metadata, names, phone, records
-from leadlint.rules.base import Rule
+from leadlint.rules.base import Check, Rule, Screen, ScreenFactory
 from leadlint.rules.input import INPUT_RULES
 from leadlint.rules.schema import SCHEMA_RULES
 
@@ -29,6 +30,41 @@ BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
 _BY_NAME: dict[str, Rule] = {n: r for r in ALL_RULES for n in (r.name, *r.aliases)}
 CHECKS: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.check is not None)
 ACROSS: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.across is not None)
+
+# Enabled per-lead checks of one family, with the family's screen (or None).
+CheckGroup = tuple[Screen | None, list[tuple[Rule, Check, Mapping[str, Any]]]]
+
+
+def check_groups(
+    codes: frozenset[str], options: Mapping[str, Mapping[str, Any]]
+) -> list[CheckGroup]:
+    """The enabled per-lead checks in code order, grouped under their family's screen."""
+    from leadlint.rules.screens import SCREENS
+
+    groups: list[CheckGroup] = []
+    built: dict[int, Screen | None] = {}
+    last = -1
+    for rule in CHECKS:
+        if rule.code not in codes:
+            continue
+        assert rule.check is not None
+        number = next((n for n, (_f, covered) in enumerate(SCREENS) if rule.code in covered), -1)
+        if number < 0 or number != last:
+            if number >= 0 and number not in built:
+                built[number] = _screen(SCREENS[number][0], options)
+            groups.append((built.get(number), []))
+        groups[-1][1].append((rule, rule.check, options[rule.code]))
+        last = number
+    return groups
+
+
+def _screen(factory: ScreenFactory, options: Mapping[str, Mapping[str, Any]]) -> Screen | None:
+    # Options the configuration file would have refused (the Python API takes
+    # any) can break a screen; its rules then run unscreened, as they would.
+    try:
+        return factory(options)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return None
 
 
 class UnknownSelectorError(ValueError):

@@ -181,15 +181,19 @@ FAST_PATH_EXCLUDED = frozenset((
 ))  # fmt: skip
 
 
-def line_kind(text: str) -> LineKind:
+def street_kind(text: str) -> LineKind:
     """Classify a street line; the common "123 Main St" shape skips the tagger."""
-    if text is _last_line[0]:
-        return _last_line[1]  # type: ignore[no-any-return]  # LL401 then LL402 ask
     match = _FAST_STREET.fullmatch(text)
     if match is not None and match.group(1).lower() not in FAST_PATH_EXCLUDED:
-        kind = LineKind.STREET
-    else:
-        kind = tagged_line_kind(text)
+        return LineKind.STREET
+    return tagged_line_kind(text)
+
+
+def line_kind(text: str) -> LineKind:
+    """:func:`street_kind`, remembered for the latest line (LL401 then LL402 ask)."""
+    if text is _last_line[0]:
+        return _last_line[1]  # type: ignore[no-any-return]
+    kind = street_kind(text)
     _last_line[:] = [text, kind]
     return kind
 

@@ -21,6 +21,12 @@ Check = Callable[[Any, Mapping[str, Any]], Iterator[Violation]]
 # to the first lead that had it (hashes, never values), in lead order.
 KeyOf = Callable[[str, str], int]
 AcrossKeys = Callable[[Any, KeyOf], list[tuple[str, int]]]
+# A family's screen (see ``rules/screens.py``): True only when none of the
+# family's rules reports anything for the lead, so the engine may skip them.
+# Built once per file from every rule's options (code -> options); a factory
+# returns None for options it does not model.
+Screen = Callable[[Any], bool]
+ScreenFactory = Callable[[Mapping[str, Mapping[str, Any]]], Screen | None]
 
 DOC_HEADINGS = (
     "What it does",

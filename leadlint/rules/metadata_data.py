@@ -220,15 +220,14 @@ _IPV4_NOT_PUBLIC = (
     "172.16.0.0/12", "192.0.0.0/29", "192.0.0.170/31", "192.0.2.0/24", "192.168.0.0/16",
     "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
 )  # fmt: skip
-_NETWORKS = sorted(ipaddress.IPv4Network(n) for n in _IPV4_NOT_PUBLIC)
-_STARTS = tuple(int(n.network_address) for n in _NETWORKS)
-_ENDS = tuple(int(n.broadcast_address) for n in _NETWORKS)
+IPV4_NOT_PUBLIC = sorted(ipaddress.IPv4Network(n) for n in _IPV4_NOT_PUBLIC)
+_STARTS = tuple(int(n.network_address) for n in IPV4_NOT_PUBLIC)
+_ENDS = tuple(int(n.broadcast_address) for n in IPV4_NOT_PUBLIC)
 # Exactly the octets ``ipaddress`` accepts: ASCII digits, no leading zeros.
 _OCTETS = {str(number): number for number in range(256)}
 
 
-@remember_last
-def address_kind(value: str) -> Address:
+def ip_address_kind(value: str) -> Address:
     """Whether an IP address is valid, and whether it is public."""
     parts = value.split(".")
     if len(parts) == 4:
@@ -241,6 +240,10 @@ def address_kind(value: str) -> Address:
                 return Address.NOT_PUBLIC
             return Address.PUBLIC
     return judge_address(value)
+
+
+# LL606 and LL607 ask about the same value in a row.
+address_kind = remember_last(ip_address_kind)
 
 
 @lru_cache(maxsize=_CACHE)
