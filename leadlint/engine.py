@@ -162,11 +162,10 @@ class Engine:
                         see = None if shown is None else (lambda p, d=data: shown(d, p))
                         deferred.add(item.index, item.line, rule.code, keyed, see)
                         continue
-                    for pointer, key in keyed:
-                        earlier = duplicates.earlier(rule.code, key, (file_number, item.index))
-                        if earlier is not None:
-                            message = duplicate_message(pointer, self._describe(earlier))
-                            found.append(self._stamp(rule, Violation(pointer, message), item))
+                    ref = (file_number, item.index)
+                    for pointer, earlier in duplicates.repeats_in(rule.code, keyed, ref):
+                        message = duplicate_message(pointer, self._describe(earlier))
+                        found.append(self._stamp(rule, Violation(pointer, message), item))
             if len(found) > 1:
                 found = _without_superseded(found)
                 found.sort(key=_position_key)

@@ -49,10 +49,9 @@ def run(
     tables = tables or DuplicateTables([code])
     found = []
     for index, lead in enumerate(leads):
-        for pointer, key in rule.across(lead, value_key):
-            earlier = tables.earlier(code, key, (file_number, index))
-            if earlier is not None:
-                found.append((index, pointer, duplicate_message(pointer, describe(earlier))))
+        keyed = rule.across(lead, value_key)
+        for pointer, earlier in tables.repeats_in(code, keyed, (file_number, index)):
+            found.append((index, pointer, duplicate_message(pointer, describe(earlier))))
     return found
 
 

@@ -85,16 +85,37 @@ class DuplicateTables:
     def __init__(self, codes: Iterable[str]) -> None:
         self.tables = {code: SeenTable() for code in codes}
 
-    def earlier(self, code: str, key: int, ref: tuple[int, int]) -> tuple[int, int] | None:
-        """The (file number, index) of the earlier lead with ``key``; None if it is new.
+    def repeats_in(
+        self, code: str, keyed: list[tuple[str, int]], ref: tuple[int, int]
+    ) -> list[tuple[str, tuple[int, int]]]:
+        """The (pointer, earlier lead) of each key of one lead that an earlier lead had.
 
-        A key repeated inside one lead finds the lead's own ref: not a duplicate.
+        ``ref`` is the lead's (file number, index); a key repeated inside the
+        lead finds the lead's own ref: not a duplicate. One call per rule and
+        lead, the probing inlined (the one-process hot path).
         """
         packed = (ref[0] << _INDEX_BITS) | ref[1]
-        found = self.tables[code].first(key, packed)
-        if found == packed:
-            return None
-        return found >> _INDEX_BITS, found & _INDEX_MASK
+        table = self.tables[code]
+        found = []
+        for pointer, key in keyed:
+            table_keys, mask = table.keys, table.mask
+            slot = key & mask
+            while True:
+                seen = table_keys[slot]
+                if seen == key:
+                    earlier = table.refs[slot]
+                    if earlier != packed:
+                        found.append((pointer, (earlier >> _INDEX_BITS, earlier & _INDEX_MASK)))
+                    break
+                if seen == 0:
+                    table_keys[slot] = key
+                    table.refs[slot] = packed
+                    table.size += 1
+                    if 3 * table.size > 2 * mask:
+                        table._grow()
+                    break
+                slot = (slot + 1) & mask
+        return found
 
     def resolve(
         self, batch: KeyBatch, file_number: int, shift: int
