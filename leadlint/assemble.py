@@ -115,10 +115,9 @@ def _repeats(
     """The range's duplicate findings by range index, decided in run order."""
     found: dict[int, list[Diagnostic]] = {}
     for code, keyed, position in engine.duplicates.resolve(part.keys, file_number, records):
-        pointer = keyed.pointers[keyed.pointer_ids[position]]
-        local = keyed.leads[position]
-        line = keyed.lines[position]
-        again = _LeadAgain(text, None if line < 0 else line, local, lines)
+        pointer = keyed.pointer(position)
+        local = keyed.lead(position)
+        again = _LeadAgain(text, part.keys.lines[local], local, lines)
         earlier = engine.duplicates.first_of(code, keyed.keys[position])
         found_id, found_key = again.ids()
         at_line, column = again.position(pointer)

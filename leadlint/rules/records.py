@@ -131,10 +131,10 @@ class DuplicateTables:
         found = []
         for code, keyed in batch.by_code.items():
             table = self.tables[code]
-            keys, leads = keyed.keys, keyed.leads
+            keys, owners = keyed.keys, keyed.owners
             for position in range(len(keys)):
                 key = keys[position]
-                packed = base + leads[position]
+                packed = base + (owners[position] >> 8)
                 table_keys, mask = table.keys, table.mask
                 slot = key & mask
                 while True:
@@ -166,15 +166,21 @@ class DuplicateTables:
 class CodeKeys:
     """One across rule's keys of a range, in lead order, in flat arrays."""
 
-    __slots__ = ("keys", "leads", "lines", "pointer_ids", "pointers", "values")
+    __slots__ = ("keys", "owners", "pointer_ids", "pointers", "values")
 
     def __init__(self, show_values: bool) -> None:
         self.keys = array("Q")
-        self.leads = array("q")  # the lead's record index in the range
-        self.lines = array("q")  # the lead's line as the reader saw it (-1: none)
-        self.pointer_ids = array("H")
+        # Per key: the lead's record index in the range << 8 | the pointer's number.
+        self.owners = array("Q")
         self.pointers: list[str] = []
+        self.pointer_ids: dict[str, int] = {}
         self.values: list[str | None] | None = [] if show_values else None
+
+    def lead(self, position: int) -> int:
+        return self.owners[position] >> 8
+
+    def pointer(self, position: int) -> str:
+        return self.pointers[self.owners[position] & 0xFF]
 
 
 class KeyBatch:
@@ -185,10 +191,11 @@ class KeyBatch:
     hashes and field names, never values (``values`` only with --show-values).
     """
 
-    __slots__ = ("by_code", "show_values")
+    __slots__ = ("by_code", "lines", "show_values")
 
     def __init__(self, show_values: bool = False) -> None:
         self.by_code: dict[str, CodeKeys] = {}
+        self.lines: dict[int, int | None] = {}  # line of each lead with keys
         self.show_values = show_values
 
     def add(
@@ -202,17 +209,16 @@ class KeyBatch:
         batch = self.by_code.get(code)
         if batch is None:
             batch = self.by_code[code] = CodeKeys(self.show_values)
-        pointers = batch.pointers
+        self.lines[index] = line
+        ids = batch.pointer_ids
+        owner = index << 8
         for pointer, key in keyed:
-            try:
-                number = pointers.index(pointer)
-            except ValueError:
-                number = len(pointers)
-                pointers.append(pointer)
+            number = ids.get(pointer)
+            if number is None:
+                number = ids[pointer] = len(batch.pointers)
+                batch.pointers.append(pointer)
             batch.keys.append(key)
-            batch.leads.append(index)
-            batch.lines.append(-1 if line is None else line)
-            batch.pointer_ids.append(number)
+            batch.owners.append(owner | number)
             if batch.values is not None:
                 batch.values.append(shown(pointer) if shown is not None else None)
 
