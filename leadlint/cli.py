@@ -228,7 +228,11 @@ def _report_stream(output_file: str | None, default: IO[str]) -> Iterator[IO[str
     if output_file is None:
         yield default
         return
-    with open(output_file, "w", encoding="utf-8") as out:
+    try:
+        out = open(output_file, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        _fail(f"{output_file}: cannot write the report: {error.strerror}")
+    with out:
         yield out
 
 

@@ -110,7 +110,10 @@ def _run_audit(
     if rejects is not None:
         if stdin.seekable():
             stdin.seek(0)
-        written, unreadable = write_rejects(rejects, run, found, stdin)
+        try:
+            written, unreadable = write_rejects(rejects, run, found, stdin)
+        except OSError as error:
+            _fail(f"{rejects}: cannot write the rejects: {error.strerror}")
         note = f" ({unreadable:,} unreadable, listed in the sidecar)" if unreadable else ""
         click.echo(f"leadlint: wrote {written:,} rejected leads to {rejects}{note}.", err=True)
     return found.report(__version__), run.unreadable
@@ -136,5 +139,8 @@ def _write_html(report: dict[str, Any], path: Path) -> None:
     except HtmlUnavailable as error:
         _fail(str(error))
         return
-    write_atomic(path, page.encode("utf-8"))
+    try:
+        write_atomic(path, page.encode("utf-8"))
+    except OSError as error:
+        _fail(f"{path}: cannot write the HTML report: {error.strerror}")
     click.echo(f"leadlint: wrote the HTML report to {path}.", err=True)

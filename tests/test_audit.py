@@ -342,3 +342,18 @@ def test_files_keep_their_reading_order_and_clean_leads_count() -> None:
     assert {s["source"]: s["cleanLeads"] for s in report["sources"]} == {"s": 1, "t": 1}
     assert report["timeline"]["undated"] == 1
     assert audit.report("t", _now()) == report  # reporting twice changes nothing
+
+
+@pytest.mark.parametrize("option", ["--html", "--rejects", "--output-file"])
+def test_an_unwritable_output_is_a_usage_error(sample: Path, tmp_path: Path, option: str) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "out.ndjson"
+    done = leadlint("audit", str(sample), option, str(target), "--no-progress")
+    assert done.returncode == 2
+    assert "cannot write" in done.stderr and "Traceback" not in done.stderr
+    assert not target.parent.exists()
+
+
+def test_one_lead_is_one_lead(tmp_path: Path) -> None:
+    path = write_ndjson(tmp_path / "one.ndjson", [lead("o-1", "s")])
+    done = leadlint("audit", str(path), "--no-progress", "--select", "LL0")
+    assert done.stdout.startswith("1 lead in 1 file: 100.0% clean")

@@ -39,8 +39,9 @@ def render_audit_text(report: dict[str, Any], color: bool = False) -> str:
     totals = report["totals"]
     files = report["files"]
     noun = "file" if len(files) == 1 else "files"
+    leads = "lead" if totals["leads"] == 1 else "leads"
     title = (
-        f"{totals['leads']:,} leads in {len(files):,} {noun}: "
+        f"{totals['leads']:,} {leads} in {len(files):,} {noun}: "
         f"{_percent(totals['cleanShare'])} clean, "
         f"{totals['leadsWithErrors']:,} with errors, "
         f"{_percent(totals['duplicateShare'])} duplicates"
