@@ -158,6 +158,8 @@ class DuplicateTables:
         table = self.tables[code]
         slot = key & table.mask
         while table.keys[slot] != key:
+            if table.keys[slot] == 0:
+                raise KeyError(key)  # never seen: a caller's mistake, not a lead's
             slot = (slot + 1) & table.mask
         found = table.refs[slot]
         return found >> _INDEX_BITS, found & _INDEX_MASK
