@@ -43,7 +43,9 @@ def assemble(
     summary.files += 1
     lines_before = plan.header_lines
     records_before = 0
-    for (start, end), part in zip(plan.bounds, parts, strict=False):
+    for number, ((start, end), part) in enumerate(zip(plan.bounds, parts, strict=False)):
+        if number == 0:
+            engine.duplicates.expect(part.keys, len(plan.bounds))
         if not part.proven and start != plan.bounds[-1][0]:
             yield from _rest_in_one_process(
                 engine, plan, start, file_number, lines_before, records_before, summary

@@ -64,9 +64,17 @@ class SeenTable:
             self._grow()
         return ref
 
-    def _grow(self) -> None:
+    def reserve(self, size: int) -> None:
+        """Make room for ``size`` keys at most two thirds full (one rehash at most)."""
+        capacity = len(self.keys)
+        while 3 * size > 2 * (capacity - 1):
+            capacity *= 2
+        if capacity != len(self.keys):
+            self._grow(capacity)
+
+    def _grow(self, capacity: int | None = None) -> None:
         keys, refs = self.keys, self.refs
-        self._allocate(2 * len(keys))
+        self._allocate(capacity or 2 * len(keys))
         new_keys, new_refs, mask = self.keys, self.refs, self.mask
         for key, ref in zip(keys, refs, strict=True):
             if key:
@@ -132,26 +140,36 @@ class DuplicateTables:
         for code, keyed in batch.by_code.items():
             table = self.tables[code]
             keys, owners = keyed.keys, keyed.owners
+            table.reserve(table.size + len(keys))
+            table_keys, refs, mask = table.keys, table.refs, table.mask
+            added = 0
             for position in range(len(keys)):
                 key = keys[position]
-                packed = base + (owners[position] >> 8)
-                table_keys, mask = table.keys, table.mask
                 slot = key & mask
                 while True:
                     seen = table_keys[slot]
                     if seen == key:
-                        if table.refs[slot] != packed:
+                        if refs[slot] != base + (owners[position] >> 8):
                             found.append((code, keyed, position))
                         break
                     if seen == 0:
                         table_keys[slot] = key
-                        table.refs[slot] = packed
-                        table.size += 1
-                        if 3 * table.size > 2 * mask:
-                            table._grow()
+                        refs[slot] = base + (owners[position] >> 8)
+                        added += 1
                         break
                     slot = (slot + 1) & mask
+            table.size += added
         return found
+
+    def expect(self, batch: KeyBatch, batches: int) -> None:
+        """Size the tables for ``batches`` more batches like ``batch`` (one rehash, not many).
+
+        The one process that assembles a parallel run would otherwise rehash
+        each table a dozen times as it doubles, while the workers wait.
+        """
+        for code, keyed in batch.by_code.items():
+            table = self.tables[code]
+            table.reserve(table.size + len(keyed.keys) * batches)
 
     def first_of(self, code: str, key: int) -> tuple[int, int]:
         """The (file number, index) of the first lead with ``key`` (which was seen)."""
