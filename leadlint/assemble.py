@@ -119,7 +119,7 @@ def _repeats(
     for code, keyed, position in engine.duplicates.resolve(part.keys, file_number, records):
         pointer = keyed.pointer(position)
         local = keyed.lead(position)
-        again = _LeadAgain(text, part.keys.lines[local], local, lines)
+        again = _LeadAgain(text, part.keys.line(local), local, lines)
         earlier = engine.duplicates.first_of(code, keyed.keys[position])
         found_id, found_key = again.ids()
         at_line, column = again.position(pointer)
@@ -217,7 +217,12 @@ class _RangeText:
             return None
         data = self._bytes()
         offset = self._line_offset(line - self.plan.header_lines)
-        stream = io.BufferedReader(io.BytesIO(self.plan.header + data[offset:]))
+        if self.plan.source.format == "ndjson":  # the lead is its line: copy no more
+            end = data.find(b"\n", offset)
+            text = data[offset : None if end < 0 else end + 1]
+        else:  # a CSV row may go on over several lines
+            text = self.plan.header + data[offset:]
+        stream = io.BufferedReader(io.BytesIO(text))
         for item in read_source(self.plan.source, stream, self.options):
             return item if isinstance(item, Record) else None
         return None

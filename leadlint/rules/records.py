@@ -215,8 +215,14 @@ class KeyBatch:
 
     def __init__(self, show_values: bool = False) -> None:
         self.by_code: dict[str, CodeKeys] = {}
-        self.lines: dict[int, int | None] = {}  # line of each lead with keys
+        # The line of each lead by range index (-1: none, or a lead without keys).
+        self.lines = array("q")
         self.show_values = show_values
+
+    def line(self, index: int) -> int | None:
+        """The line the reader gave lead ``index`` of the range (None if it had none)."""
+        line = self.lines[index] if index < len(self.lines) else -1
+        return None if line < 0 else line
 
     def add(
         self,
@@ -229,7 +235,11 @@ class KeyBatch:
         batch = self.by_code.get(code)
         if batch is None:
             batch = self.by_code[code] = CodeKeys(self.show_values)
-        self.lines[index] = line
+        lines = self.lines
+        if len(lines) <= index:
+            if len(lines) < index:
+                lines.extend([-1] * (index - len(lines)))
+            lines.append(-1 if line is None else line)
         ids = batch.pointer_ids
         owner = index << 8
         for pointer, key in keyed:
