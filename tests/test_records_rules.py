@@ -24,6 +24,7 @@ from leadlint.rules import BY_CODE, records
 from leadlint.rules.base import Rule
 from leadlint.rules.records import (
     DuplicateTables,
+    KeyBatch,
     SeenTable,
     duplicate_message,
     email_key,
@@ -142,16 +143,49 @@ def test_duplicates_are_found_across_files_of_one_run(tmp_path: Path) -> None:
 
 
 def test_the_table_keeps_the_first_ref_through_growth() -> None:
-    table = SeenTable(capacity=8)
+    tables = DuplicateTables(["LL701"])
+    table = tables.tables["LL701"] = SeenTable(capacity=8)
     rng = random.Random(3)
     keys = list({rng.getrandbits(64) | 1 for _ in range(20_000)})
-    for ref, key in enumerate(keys):
-        assert table.first(key, ref) == ref
-    for ref, key in enumerate(keys):
-        assert table.first(key, 10**9) == ref
+    for index, key in enumerate(keys):
+        assert tables.repeats_in("LL701", [("/id", key)], (0, index)) == []
+    for key_number, key in enumerate(keys):
+        found = tables.repeats_in("LL701", [("/id", key)], (1, 5))
+        assert found == [("/id", (0, key_number))]
     assert table.size == len(keys)
     slots = len(table.keys)
     assert 3 * len(keys) <= 2 * slots <= 6 * len(keys)  # a third to two thirds full
+
+
+def test_deciding_a_batch_matches_deciding_lead_by_lead() -> None:
+    """Workers' batches (parallel runs) and the one-process path agree on every repeat."""
+    rng = random.Random(7)
+    pool = [rng.getrandbits(64) | 1 for _ in range(3_000)]  # few values: many repeats
+    leads = [
+        {code: [(f"/p{n}", rng.choice(pool)) for n in range(rng.randint(0, 3))] for code in "AB"}
+        for _ in range(4_000)
+    ]
+    one = DuplicateTables("AB")
+    expected = []
+    for index, lead in enumerate(leads):
+        for code, keyed in lead.items():
+            for pointer, earlier in one.repeats_in(code, keyed, (0, index)):
+                expected.append((index, code, pointer, earlier))
+    batched = DuplicateTables("AB")
+    found = []
+    for start in range(0, len(leads), 700):  # ranges of 700 leads
+        batch = KeyBatch()
+        for offset, lead in enumerate(leads[start : start + 700]):
+            for code, keyed in lead.items():
+                if keyed:
+                    batch.add(offset, offset + 1, code, keyed)
+        if start == 0:
+            batched.expect(batch, 6)
+        for code, keys, position in batched.resolve(batch, 0, start):
+            earlier = batched.first_of(code, keys.keys[position])
+            found.append((keys.lead(position) + start, code, keys.pointer(position), earlier))
+    assert sorted(found) == sorted(expected)
+    assert len(expected) > 1_000
 
 
 def test_value_keys_are_nonzero_and_separate_kinds() -> None:

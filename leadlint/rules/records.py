@@ -33,7 +33,11 @@ _MASK64 = (1 << 64) - 1
 
 
 class SeenTable:
-    """Open addressing (linear probing) from a nonzero 64-bit key to a packed ref."""
+    """Open addressing (linear probing) from a nonzero 64-bit key to a packed ref.
+
+    The probing itself is written out in :class:`DuplicateTables`, in the two
+    loops that run for every key (one lead, one range): no call per key.
+    """
 
     __slots__ = ("keys", "mask", "refs", "size")
 
@@ -45,24 +49,6 @@ class SeenTable:
         self.keys = array("Q", (0,)) * capacity  # no temporary buffer on the way
         self.refs = array("Q", (0,)) * capacity
         self.mask = capacity - 1
-
-    def first(self, key: int, ref: int) -> int:
-        """The ref stored under ``key``; stores ``ref`` there first if there was none."""
-        keys, mask = self.keys, self.mask
-        slot = key & mask
-        while True:
-            found = keys[slot]
-            if found == key:
-                return self.refs[slot]
-            if found == 0:
-                break
-            slot = (slot + 1) & mask
-        keys[slot] = key
-        self.refs[slot] = ref
-        self.size += 1
-        if 3 * self.size > 2 * mask:
-            self._grow()
-        return ref
 
     def reserve(self, size: int) -> None:
         """Make room for ``size`` keys at most two thirds full (one rehash at most)."""
