@@ -58,7 +58,7 @@ def assemble(
         records_before += part.records
     summary.records += records_before
     summary.records_by_file[display] = records_before
-    if records_before == 0:
+    if records_before == 0 and len(plan.bounds) > 1:  # one range reported it itself
         yield from _empty_file(engine, display, lines_before, plan, summary)
 
 

@@ -179,6 +179,10 @@ def check_range(
 def collect_range(
     engine: Engine, plan: Plan, stream: Any, data: bytes, proven: bool
 ) -> RangeResult:
+    """Check the records of ``stream`` (one range) with duplicates deferred into arrays."""
+    # A range of a file cut in several says nothing of the file being empty:
+    # that is decided once the ranges are put together.
+    split = len(plan.bounds) > 1
     summary = Summary()
     batch = engine.deferred = KeyBatch(engine.settings.show_values)
     views: list[Any] | None = None
@@ -186,7 +190,7 @@ def collect_range(
     try:
         if engine.lead_view is None:
             for result in engine.lead_results(plan.source, stream, plan.path, summary):
-                if result[2] and not _no_leads(result):
+                if result[2] and not (split and _no_leads(result)):
                     results.append((result[0], result[1], [_sent(d) for d in result[2]]))
         else:
             views = []
@@ -195,7 +199,7 @@ def collect_range(
                 index, view, found = result
                 if index is not None:
                     views.append(seen.setdefault(view, view))
-                if found and not _no_leads(result):
+                if found and not (split and _no_leads(result)):
                     results.append((index, view, [_sent(d) for d in found]))
     finally:
         engine.deferred = None
@@ -221,7 +225,7 @@ def _sent(d: Diagnostic) -> Sent:
 
 
 def _no_leads(result: LeadResult) -> bool:
-    """A range's own "no leads" finding (the file's is decided when it is put together)."""
+    """A range's own "no leads" finding."""
     index, _view, found = result
     return index is None and all(d.code == EMPTY_FILE.code for d in found)
 

@@ -71,6 +71,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_csv(leads[500:800], text)
     (folder / "b.csv").write_text(text.getvalue())
     (folder / "c.json").write_bytes(orjson.dumps(leads[800:] + leads[:3]))
+    (folder / "d.json").write_bytes(b"")  # "File is empty"
+    (folder / "e.ndjson").write_bytes(b"\n  \n")  # "File has no leads", at line 2
     return folder
 
 
@@ -84,7 +86,7 @@ def test_files_on_the_cluster_match_one_process(client: Client, files: Path) -> 
     found = list(ldask.lint_files(str(files / "*"), SETTINGS, client=client, chunk_bytes=20_000))
     assert found == expected
     codes = {d.code for d in found}
-    assert {"LL701", "LL703"} <= codes
+    assert {"LL701", "LL703", "LL006"} <= codes
     # c.json repeats the first leads of a.ndjson: found across files and partitions
     assert any(d.location.file.endswith("c.json") and "a.ndjson" in d.message for d in found)
 
