@@ -26,16 +26,10 @@ from leadlint.report.audit_html import MAX_CHART_SOURCES, render_audit_html
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "audit-example.json"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The flags the screenshot script starts Chromium with: one list for both.
+sys.path.insert(0, str(ROOT / "scripts"))
+from screenshot_audit import CHROMIUM_ARGS  # noqa: E402
+
 CHARTS = ("chart-rules", "chart-sources", "chart-timeline")
 SEVERITIES = ("error", "warning", "info")
 
