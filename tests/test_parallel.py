@@ -184,3 +184,19 @@ def test_lead_sink_and_progress_see_every_lead_in_order(tmp_path: Path, small_ch
     assert [index for _f, index, _v, _c in one] == list(range(300))
     assert [view for _f, _i, view, _c in one] == [lead["id"] for lead in leads]
     assert one_ticks == many_ticks == 300
+
+
+def test_shown_values_match_one_process(tmp_path: Path, small_chunks: None) -> None:
+    """--show-values: workers keep each key's shown value for the repeats the parent finds."""
+    path = tmp_path / "leads.ndjson"
+    leads = with_duplicates(list(generate(300, 19, 0.3)))
+    path.write_bytes(b"".join(orjson.dumps(lead) + b"\n" for lead in leads))
+
+    def found(jobs: int) -> list[Any]:
+        settings = Settings(jobs=jobs, now=NOW, show_values=True)
+        return list(lint_paths([str(path)], settings).diagnostics())
+
+    one, many = found(1), found(2)
+    assert many == one
+    repeats = [d for d in one if d.code.startswith("LL7")]
+    assert repeats and all(d.value is not None for d in repeats)
