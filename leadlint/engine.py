@@ -74,11 +74,6 @@ class Engine:
         # In worker processes: duplicate keys are collected here, decided by the parent.
         self.deferred: KeyBatch | None = None
 
-    @property
-    def has_across_checks(self) -> bool:
-        """Whether a rule looks across the leads of the run (LL7xx)."""
-        return bool(self._across_rules)
-
     def _describe(self, ref: tuple[int, int]) -> str:
         file_number, index = ref
         return f"lead {index} of {self._files[file_number]}"

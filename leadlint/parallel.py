@@ -47,11 +47,6 @@ def plan_split(source: Source, path: Path, jobs: int) -> Plan | None:
         return None
 
 
-def worth_splitting(source: Source, path: Path, jobs: int) -> bool:
-    """Whether a file is an NDJSON or CSV file big enough to gain from workers."""
-    return plan_split(source, path, jobs) is not None
-
-
 def chunk_bounds(path: Path, size: int | None = None, start: int = 0) -> list[tuple[int, int]]:
     """Byte ranges of about ``size`` bytes, each ending after a newline (or at EOF)."""
     with path.open("rb") as handle:

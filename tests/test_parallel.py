@@ -64,7 +64,7 @@ def test_workers_match_one_process(tmp_path: Path, small_chunks: None) -> None:
     lines[50] = b"   "
     lines[120] = b'{"id": "dup", "id": "again"}'
     path.write_bytes(b"\n".join(lines) + b"\n")
-    assert parallel.worth_splitting(*lint_paths([str(path)], Settings()).sources[0], 2)
+    assert parallel.plan_split(*lint_paths([str(path)], Settings()).sources[0], 2) is not None
     assert len(parallel.chunk_bounds(path)) > 10
     one, one_summary = run(path, 1)
     many, many_summary = run(path, 2)
@@ -78,7 +78,7 @@ def test_small_or_non_ndjson_files_stay_in_one_process(tmp_path: Path) -> None:
     small.write_bytes(b'{"id": "a"}\n')
     source, path = lint_paths([str(small)], Settings()).sources[0]
     assert path is not None
-    assert not parallel.worth_splitting(source, path, 2)
+    assert parallel.plan_split(source, path, 2) is None
 
 
 def test_duplicates_across_ranges_and_files_match_one_process(
