@@ -125,46 +125,55 @@ class Engine:
         key_of, deferred, duplicates = self.key_of, self.deferred, self.duplicates
         shown = self._shown if self.settings.show_values else None
         view_of = self.lead_view
+        is_valid = self.schema.is_valid
         file_number = self.start_file(source.display)
         summary.files += 1
         display = source.display
-        for item in read_source(source, stream, self.read_options):
-            if isinstance(item, Problem):
-                if item.code in codes:
-                    yield None, None, [self._from_problem(display, item)]
-                continue
-            summary.records += 1
-            summary.records_by_file[display] = summary.records_by_file.get(display, 0) + 1
-            found = [self._from_problem(display, p, item) for p in item.problems if p.code in codes]
-            view = None
-            if item.checkable:
-                data = item.data
-                if view_of is not None:
-                    view = view_of(data)
-                if schema_on:
-                    found.extend(self._schema_findings(item, codes))
-                for quiet, checks in groups:
-                    if quiet is not None and quiet(data):
-                        continue  # the family has nothing to report
-                    for rule, check_lead, options in checks:
-                        for violation in check_lead(data, options):
-                            found.append(self._stamp(rule, violation, item))
-                for rule, keys_of in across:
-                    keyed = keys_of(data, key_of)  # type: ignore[misc]
-                    if not keyed:
-                        continue
-                    if deferred is not None:
-                        see = None if shown is None else (lambda p, d=data: shown(d, p))
-                        deferred.add(item.index, item.line, rule.code, keyed, see)
-                        continue
-                    ref = (file_number, item.index)
-                    for pointer, earlier in duplicates.repeats_in(rule.code, keyed, ref):
-                        message = duplicate_message(pointer, self._describe(earlier))
-                        found.append(self._stamp(rule, Violation(pointer, message), item))
-            if len(found) > 1:
-                found = _without_superseded(found)
-                found.sort(key=_position_key)
-            yield item.index, view, found
+        records = 0
+        try:
+            for item in read_source(source, stream, self.read_options):
+                if isinstance(item, Problem):
+                    if item.code in codes:
+                        yield None, None, [self._from_problem(display, item)]
+                    continue
+                records += 1
+                found = (
+                    [self._from_problem(display, p, item) for p in item.problems if p.code in codes]
+                    if item.problems
+                    else []
+                )
+                view = None
+                if item.checkable:
+                    data = item.data
+                    if view_of is not None:
+                        view = view_of(data)
+                    if schema_on and not is_valid(data):
+                        found.extend(self._schema_findings(item, codes))
+                    for quiet, checks in groups:
+                        if quiet is not None and quiet(data):
+                            continue  # the family has nothing to report
+                        for rule, check_lead, options in checks:
+                            for violation in check_lead(data, options):
+                                found.append(self._stamp(rule, violation, item))
+                    for rule, keys_of in across:
+                        keyed = keys_of(data, key_of)  # type: ignore[misc]
+                        if not keyed:
+                            continue
+                        if deferred is not None:
+                            see = None if shown is None else (lambda p, d=data: shown(d, p))
+                            deferred.add(item.index, item.line, rule.code, keyed, see)
+                            continue
+                        ref = (file_number, item.index)
+                        for pointer, earlier in duplicates.repeats_in(rule.code, keyed, ref):
+                            message = duplicate_message(pointer, self._describe(earlier))
+                            found.append(self._stamp(rule, Violation(pointer, message), item))
+                if len(found) > 1:
+                    found = _without_superseded(found)
+                    found.sort(key=_position_key)
+                yield item.index, view, found
+        finally:
+            summary.records += records
+            summary.records_by_file[display] = summary.records_by_file.get(display, 0) + records
 
     @staticmethod
     def _shown(data: Any, pointer: str) -> str | None:
@@ -203,7 +212,7 @@ class Engine:
             yield self._from_problem(display, problem)
 
     def _schema_findings(self, record: Record, codes: frozenset[str]) -> Iterator[Diagnostic]:
-        for rule, violation in self.schema.check(record.data):
+        for rule, violation in self.schema.violations(record.data):
             if rule.code in codes:
                 yield self._stamp(rule, violation, record)
 

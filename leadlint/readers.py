@@ -213,22 +213,40 @@ def read_ndjson(
 ) -> Iterator[Record | Problem]:
     index = 0
     line_no = 0
+    loads, dumps = orjson.loads, orjson.dumps
+    limit = options.max_depth
     for line_no, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
-        yield _ndjson_record(display, raw.rstrip(b"\r\n"), index, line_no, options)
+        raw = raw.rstrip(b"\r\n")
+        try:
+            data = loads(raw)
+        except orjson.JSONDecodeError:
+            if not raw.strip():
+                continue
+            data = _UNSET
+        # The common line: a lead object written exactly as orjson writes it
+        # (so no key repeats, see ``may_have_duplicate_keys``), nested within
+        # the limit. Anything else takes the careful path below.
+        if type(data) is dict and raw.count(b"{") + raw.count(b"[") <= limit and dumps(data) == raw:
+            yield Record(
+                display, index, line_no, None, data, _CompactLine(raw, line_no, data).locate
+            )
+        else:
+            yield _ndjson_record(display, raw, index, line_no, options, data)
         index += 1
     if index == 0:
         yield Problem(EMPTY_FILE.code, "File has no leads", None, max(line_no, 1), 1)
 
 
 def _ndjson_record(
-    display: str, raw: bytes, index: int, line_no: int, options: ReadOptions
+    display: str, raw: bytes, index: int, line_no: int, options: ReadOptions, data: Any
 ) -> Record:
+    """A line off the common path: ``data`` is its value, or _UNSET when it is not JSON."""
     view = _LineView(raw, line_no)
     record = Record(display, index, line_no, None, None, view.locate, checkable=False)
     try:
-        record.data = view.data = orjson.loads(raw)
+        if data is _UNSET:
+            data = orjson.loads(raw)  # raises again, for the message
+        record.data = view.data = data
     except orjson.JSONDecodeError as error:
         bad_utf8 = utf8_problem(raw, index, line_no)
         if bad_utf8 is not None:
@@ -251,7 +269,32 @@ def _ndjson_record(
     return record
 
 
-_UNSET = object()
+_UNSET: Any = object()
+
+
+class _CompactLine:
+    """Positions inside a line that is exactly orjson's compact form of ``data``."""
+
+    __slots__ = ("data", "line_no", "raw")
+
+    def __init__(self, raw: bytes, line_no: int, data: Any) -> None:
+        self.raw = raw
+        self.line_no = line_no
+        self.data = data
+
+    def locate(self, pointer: str) -> tuple[int, int]:
+        return self.line_no, _compact_column(self.raw, self.data, pointer)
+
+
+def _compact_column(raw: bytes, data: Any, pointer: str) -> int:
+    """The 1-based column of ``pointer`` in ``raw``, orjson's compact form of ``data``.
+
+    A member's pointer addresses the member's key, after the nesting
+    container's key when the member is missing.
+    """
+    offset = compact_offset(data, pointer)
+    prefix = raw[:offset]
+    return 1 + (offset if prefix.isascii() else len(prefix.decode("utf-8", "replace")))
 
 
 class _LineView:
@@ -273,12 +316,7 @@ class _LineView:
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         if self.compact:
-            offset = compact_offset(self.data, pointer)
-            prefix = self._raw[:offset]
-            column = offset if prefix.isascii() else len(prefix.decode("utf-8", "replace"))
-            # A member's pointer addresses the member's key, after the
-            # nesting container's key when the member is missing.
-            return self.line_no, column + 1
+            return self.line_no, _compact_column(self._raw, self.data, pointer)
         found = nearest_offset(self._offsets, pointer)
         return None if found is None else (self.line_no, found + 1)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -153,13 +153,19 @@ class LeadSchema:
         except Exception as error:  # jsonschema-rs raises several types for bad schemas
             raise SchemaError(f"invalid JSON Schema: {_first_line(error)}") from None
         self._types = field_types(document)
+        # Whether a lead has no violation: the fast test before ``violations``.
+        self.is_valid: Callable[[Any], bool] = self._validator.is_valid
 
     def field_types(self, dotted: str) -> frozenset[str]:
         return self._types.get(dotted, frozenset())
 
     def check(self, lead: Any) -> Iterator[tuple[Rule, Violation]]:
-        if self._validator.is_valid(lead):
+        if self.is_valid(lead):
             return
+        yield from self.violations(lead)
+
+    def violations(self, lead: Any) -> Iterator[tuple[Rule, Violation]]:
+        """Every schema violation of the lead (none for a valid one)."""
         for error in self._validator.iter_errors(lead):
             yield from self._violations(error, lead)
 

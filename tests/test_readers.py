@@ -201,17 +201,32 @@ def test_position_of_unknown_field_is_its_key(tmp_path: Path) -> None:
     assert where(unknown) == (1, *key_position(text, '"nickName"'), "/contact/nickName")
 
 
-def test_position_in_ndjson_line(tmp_path: Path) -> None:
-    lines = [json.dumps(lead()), "", json.dumps(lead(customer__creditScore="x"))]
+# Compact lines (as orjson writes them) take the reader's fast path; spaced ones the careful one.
+SEPARATORS = [pytest.param((",", ":"), id="compact"), pytest.param((", ", ": "), id="spaced")]
+
+
+@pytest.mark.parametrize("separators", SEPARATORS)
+def test_position_in_ndjson_line(separators: tuple[str, str], tmp_path: Path) -> None:
+    bad = lead(customer__creditScore="x")
+    lines = [
+        json.dumps(lead(), separators=separators),
+        "  ",
+        json.dumps(bad, separators=separators),
+    ]
     text = "\n".join(lines) + "\n"
     wrong = only(lint(tmp_path, "leads.ndjson", text), "LL102")
     column = lines[2].index('"creditScore"') + 1
     assert where(wrong) == (1, 3, column, "/customer/creditScore")
 
 
-def test_position_in_ndjson_counts_characters_not_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("separators", SEPARATORS)
+def test_position_in_ndjson_counts_characters_not_bytes(
+    separators: tuple[str, str], tmp_path: Path
+) -> None:
     line = json.dumps(
-        lead(contact__firstName="Zoë Łukasz", customer__creditScore="x"), ensure_ascii=False
+        lead(contact__firstName="Zoë Łukasz", customer__creditScore="x"),
+        ensure_ascii=False,
+        separators=separators,
     )
     wrong = only(lint(tmp_path, "leads.ndjson", line + "\n"), "LL102")
     assert (wrong.location.line, wrong.location.column) == (1, line.index('"creditScore"') + 1)
