@@ -115,7 +115,22 @@ def created_day(lead: Any) -> str | None:
         value = metadata.get("createdAt") if isinstance(metadata, dict) else None
     if not isinstance(value, str):
         return None
-    match = _DAY.match(value)
+    head = value[:10]  # all that the day depends on
+    try:
+        return _DAYS[head]
+    except KeyError:
+        day = _day(head)
+    if len(_DAYS) < _DAYS_KEPT:
+        _DAYS[head] = day
+    return day
+
+
+_DAYS: dict[str, str | None] = {}  # the first ten characters -> their day (None: not a day)
+_DAYS_KEPT = 1 << 16
+
+
+def _day(head: str) -> str | None:
+    match = _DAY.match(head)
     if match is None:
         return None
     try:

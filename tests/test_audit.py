@@ -277,10 +277,13 @@ def test_long_timelines_are_by_month() -> None:
         ({"createdAt": "2026-02-30T00:00:00Z"}, None),
         ({"createdAt": 20260101}, None),
         ([], None),
+        ({"createdAt": "2026-13-01T00:00:00Z"}, None),
+        ({"createdAt": "2026-1-01"}, None),
     ],
 )
 def test_created_day(given: Any, day: str | None) -> None:
     assert created_day(given) == day
+    assert created_day(given) == day  # the second time from the cache
 
 
 def test_merged_partial_audits_equal_the_whole() -> None:

@@ -22,6 +22,7 @@ import sys
 from array import array
 from collections.abc import Callable, Iterable
 from hashlib import blake2b
+from itertools import compress
 from typing import Any
 
 from leadlint.models import Severity
@@ -30,6 +31,7 @@ from leadlint.rules.base import KeyOf, Rule, across_rule
 _INDEX_BITS = 40  # a ref is packed as file_number << 40 | index
 _INDEX_MASK = (1 << _INDEX_BITS) - 1
 _MASK64 = (1 << 64) - 1
+_QUADRUPLE_BELOW = 1 << 20  # table slots
 
 
 class SeenTable:
@@ -60,15 +62,17 @@ class SeenTable:
 
     def _grow(self, capacity: int | None = None) -> None:
         keys, refs = self.keys, self.refs
-        self._allocate(capacity or 2 * len(keys))
+        if capacity is None:
+            # Four times while small (fewer rehashes of a growing run), then twice.
+            capacity = len(keys) * (4 if len(keys) < _QUADRUPLE_BELOW else 2)
+        self._allocate(capacity)
         new_keys, new_refs, mask = self.keys, self.refs, self.mask
-        for key, ref in zip(keys, refs, strict=True):
-            if key:
-                slot = key & mask
-                while new_keys[slot]:
-                    slot = (slot + 1) & mask
-                new_keys[slot] = key
-                new_refs[slot] = ref
+        for key, ref in compress(zip(keys, refs, strict=True), keys):  # occupied slots only
+            slot = key & mask
+            while new_keys[slot]:
+                slot = (slot + 1) & mask
+            new_keys[slot] = key
+            new_refs[slot] = ref
 
 
 class DuplicateTables:
@@ -90,25 +94,25 @@ class DuplicateTables:
         """
         packed = (ref[0] << _INDEX_BITS) | ref[1]
         table = self.tables[code]
+        table_keys, refs, mask = table.keys, table.refs, table.mask
         found = []
         for pointer, key in keyed:
-            table_keys, mask = table.keys, table.mask
             slot = key & mask
-            while True:
-                seen = table_keys[slot]
-                if seen == key:
-                    earlier = table.refs[slot]
-                    if earlier != packed:
-                        found.append((pointer, (earlier >> _INDEX_BITS, earlier & _INDEX_MASK)))
-                    break
-                if seen == 0:
-                    table_keys[slot] = key
-                    table.refs[slot] = packed
-                    table.size += 1
-                    if 3 * table.size > 2 * mask:
-                        table._grow()
-                    break
+            seen = table_keys[slot]
+            while seen and seen != key:
                 slot = (slot + 1) & mask
+                seen = table_keys[slot]
+            if seen:
+                earlier = refs[slot]
+                if earlier != packed:
+                    found.append((pointer, (earlier >> _INDEX_BITS, earlier & _INDEX_MASK)))
+                continue
+            table_keys[slot] = key
+            refs[slot] = packed
+            table.size += 1
+            if 3 * table.size > 2 * mask:
+                table._grow()
+                table_keys, refs, mask = table.keys, table.refs, table.mask
         return found
 
     def resolve(
