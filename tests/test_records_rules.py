@@ -142,9 +142,15 @@ def test_duplicates_are_found_across_files_of_one_run(tmp_path: Path) -> None:
     assert found == [(str(second), 1, f"Same `id` as lead 1 of {first}")]
 
 
-def test_the_table_keeps_the_first_ref_through_growth() -> None:
+# How many keys a table keeps in its dict: always (the default is far above
+# these tests), never (arrays from the start), or some (moving to the arrays midway).
+SMALL_KEYS = [pytest.param(1 << 30, id="dict"), pytest.param(0, id="arrays"), 1_000]
+
+
+@pytest.mark.parametrize("small_keys", SMALL_KEYS)
+def test_the_table_keeps_the_first_ref_through_growth(small_keys: int) -> None:
     tables = DuplicateTables(["LL701"])
-    table = tables.tables["LL701"] = SeenTable(capacity=8)
+    table = tables.tables["LL701"] = SeenTable(capacity=8, small_keys=small_keys)
     rng = random.Random(3)
     keys = list({rng.getrandbits(64) | 1 for _ in range(20_000)})
     for index, key in enumerate(keys):
@@ -152,12 +158,17 @@ def test_the_table_keeps_the_first_ref_through_growth() -> None:
     for key_number, key in enumerate(keys):
         found = tables.repeats_in("LL701", [("/id", key)], (1, 5))
         assert found == [("/id", (0, key_number))]
-    assert table.size == len(keys)
-    slots = len(table.keys)
-    assert 3 * len(keys) <= 2 * slots <= 6 * len(keys)  # a third to two thirds full
+        assert tables.first_of("LL701", key) == (0, key_number)
+    assert len(table) == len(keys)
+    assert (table.small is not None) == (small_keys > len(keys))
+    if table.small is None:
+        slots = len(table.keys)
+        # A sixth to two thirds full: growth is fourfold while the table is small.
+        assert 3 * len(keys) <= 2 * slots <= 12 * len(keys)
 
 
-def test_deciding_a_batch_matches_deciding_lead_by_lead() -> None:
+@pytest.mark.parametrize("small_keys", SMALL_KEYS)
+def test_deciding_a_batch_matches_deciding_lead_by_lead(small_keys: int) -> None:
     """Workers' batches (parallel runs) and the one-process path agree on every repeat."""
     rng = random.Random(7)
     pool = [rng.getrandbits(64) | 1 for _ in range(3_000)]  # few values: many repeats
@@ -165,13 +176,13 @@ def test_deciding_a_batch_matches_deciding_lead_by_lead() -> None:
         {code: [(f"/p{n}", rng.choice(pool)) for n in range(rng.randint(0, 3))] for code in "AB"}
         for _ in range(4_000)
     ]
-    one = DuplicateTables("AB")
+    one = DuplicateTables("AB", small_keys)
     expected = []
     for index, lead in enumerate(leads):
         for code, keyed in lead.items():
             for pointer, earlier in one.repeats_in(code, keyed, (0, index)):
                 expected.append((index, code, pointer, earlier))
-    batched = DuplicateTables("AB")
+    batched = DuplicateTables("AB", small_keys)
     found = []
     for start in range(0, len(leads), 700):  # ranges of 700 leads
         batch = KeyBatch()

@@ -23,6 +23,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from hashlib import blake2b
 from itertools import compress
+from operator import ne
 from typing import Any
 
 from leadlint.models import Severity
@@ -32,20 +33,45 @@ _INDEX_BITS = 40  # a ref is packed as file_number << 40 | index
 _INDEX_MASK = (1 << _INDEX_BITS) - 1
 _MASK64 = (1 << 64) - 1
 _QUADRUPLE_BELOW = 1 << 20  # table slots
+_SMALL_KEYS = 1 << 18  # keys a table keeps in a dict (about 28 MiB) before its arrays
 
 
 class SeenTable:
-    """Open addressing (linear probing) from a nonzero 64-bit key to a packed ref.
+    """From a nonzero 64-bit key to a packed ref: a dict while small, then flat arrays.
 
-    The probing itself is written out in :class:`DuplicateTables`, in the two
-    loops that run for every key (one lead, one range): no call per key.
+    A new table is a dict (one call in C per key). Past ``small_keys`` keys,
+    where its 100-odd bytes a key would outgrow the arrays' 24 to 48, it
+    moves to open addressing (linear probing) in two arrays. The array
+    probing is written out in :class:`DuplicateTables`, in the two loops that
+    run for every key (one lead, one range): no call per key.
     """
 
-    __slots__ = ("keys", "mask", "refs", "size")
+    __slots__ = ("keys", "mask", "refs", "size", "small", "small_keys")
 
-    def __init__(self, capacity: int = 1 << 15) -> None:
+    def __init__(self, capacity: int = 1 << 15, small_keys: int = _SMALL_KEYS) -> None:
         self._allocate(capacity)
-        self.size = 0
+        self.size = 0  # keys in the arrays
+        self.small: dict[int, int] | None = {} if small_keys > 0 else None
+        self.small_keys = small_keys
+
+    def __len__(self) -> int:
+        return self.size if self.small is None else len(self.small)
+
+    def spill(self) -> None:
+        """Move the keys from the dict to the arrays (for good)."""
+        small = self.small
+        if small is None:
+            return
+        self.small = None
+        self.reserve(len(small))
+        keys, refs, mask = self.keys, self.refs, self.mask
+        for key, ref in small.items():
+            slot = key & mask
+            while keys[slot]:
+                slot = (slot + 1) & mask
+            keys[slot] = key
+            refs[slot] = ref
+        self.size = len(small)
 
     def _allocate(self, capacity: int) -> None:
         self.keys = array("Q", (0,)) * capacity  # no temporary buffer on the way
@@ -80,8 +106,8 @@ class DuplicateTables:
 
     __slots__ = ("tables",)
 
-    def __init__(self, codes: Iterable[str]) -> None:
-        self.tables = {code: SeenTable() for code in codes}
+    def __init__(self, codes: Iterable[str], small_keys: int = _SMALL_KEYS) -> None:
+        self.tables = {code: SeenTable(small_keys=small_keys) for code in codes}
 
     def repeats_in(
         self, code: str, keyed: list[tuple[str, int]], ref: tuple[int, int]
@@ -94,8 +120,17 @@ class DuplicateTables:
         """
         packed = (ref[0] << _INDEX_BITS) | ref[1]
         table = self.tables[code]
-        table_keys, refs, mask = table.keys, table.refs, table.mask
         found = []
+        small = table.small
+        if small is not None:
+            for pointer, key in keyed:
+                earlier = small.setdefault(key, packed)
+                if earlier != packed:
+                    found.append((pointer, (earlier >> _INDEX_BITS, earlier & _INDEX_MASK)))
+            if len(small) > table.small_keys:
+                table.spill()
+            return found
+        table_keys, refs, mask = table.keys, table.refs, table.mask
         for pointer, key in keyed:
             slot = key & mask
             seen = table_keys[slot]
@@ -126,10 +161,19 @@ class DuplicateTables:
         Keys of one rule are decided in lead order; rules have separate tables.
         """
         base = (file_number << _INDEX_BITS) + shift
-        found = []
+        found: list[tuple[str, CodeKeys, int]] = []
         for code, keyed in batch.by_code.items():
             table = self.tables[code]
             keys, owners = keyed.keys, keyed.owners
+            small = table.small
+            if small is not None and len(small) + len(keys) <= table.small_keys:
+                # All in C: each key's first ref, compared with the key's own.
+                mine = [base + (owner >> 8) for owner in owners]
+                firsts = map(small.setdefault, keys, mine)
+                repeated = compress(range(len(keys)), map(ne, firsts, mine))
+                found.extend((code, keyed, position) for position in repeated)
+                continue
+            table.spill()
             table.reserve(table.size + len(keys))
             table_keys, refs, mask = table.keys, table.refs, table.mask
             added = 0
@@ -159,11 +203,17 @@ class DuplicateTables:
         """
         for code, keyed in batch.by_code.items():
             table = self.tables[code]
-            table.reserve(table.size + len(keyed.keys) * batches)
+            expected = len(table) + len(keyed.keys) * batches
+            if table.small is None or expected > table.small_keys:
+                table.spill()
+                table.reserve(expected)
 
     def first_of(self, code: str, key: int) -> tuple[int, int]:
         """The (file number, index) of the first lead with ``key`` (which was seen)."""
         table = self.tables[code]
+        if table.small is not None:
+            found = table.small[key]  # KeyError: never seen, a caller's mistake
+            return found >> _INDEX_BITS, found & _INDEX_MASK
         slot = key & table.mask
         while table.keys[slot] != key:
             if table.keys[slot] == 0:
