@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from leadlint.schema import LeadSchema, SchemaChoice, load_schema_document
+from leadlint.schema import LeadSchema, SchemaChoice, _email_as_pattern, load_schema_document
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -127,3 +127,52 @@ def test_fast_validator_agrees_with_reference(profile: str) -> None:
     assert len(LEADS) > 5000
     assert any(":60Z" in json.dumps(lead) for lead in LEADS)
     assert not disagreements, disagreements[:3]
+
+
+NOT_STRINGS = [None, 7, 1.5, True, [], ["a@b.co"], {"address": "a@b.co"}]
+
+
+@pytest.mark.parametrize("profile", ["put", "current", "intake"])
+def test_fast_verdict_agrees_with_the_validator_that_gives_the_errors(profile: str) -> None:
+    """``is_valid`` checks emails in Rust (a pattern), the errors come from our format."""
+    fast = LeadSchema(load_schema_document(SchemaChoice(profile=profile)))
+    slow = fast._validator.is_valid
+    assert fast.is_valid is not slow
+    leads = list(LEADS)
+    for value in NOT_STRINGS:
+        for email_at in (("contact", "email"), ("email",)):
+            lead = json.loads(json.dumps(LEADS[0]))
+            *parents, key = email_at
+            node = lead
+            for parent in parents:
+                node = node.setdefault(parent, {})
+            node[key] = value
+            leads.append(lead)
+    verdicts = [(slow(lead), fast.is_valid(lead)) for lead in leads]
+    assert [lead for lead, (a, b) in zip(leads, verdicts, strict=True) if a != b] == []
+    assert len(leads) > 5000
+    if profile == "put":  # the profile the generated leads are written for
+        assert {slow_verdict for slow_verdict, _ in verdicts} == {True, False}
+
+
+def test_email_format_becomes_a_pattern_only_where_it_is_a_keyword() -> None:
+    schema = {
+        "properties": {
+            "email": {"type": "string", "format": "email", "pattern": "^[a-z]"},
+            "format": {"const": {"format": "email"}},
+            "other": {"format": "email", "allOf": [{"minLength": 3}]},
+            "kind": {"enum": [{"format": "email"}]},
+        },
+    }
+    assert _email_as_pattern(schema) == {
+        "properties": {
+            "email": {"type": "string", "pattern": "^[a-z]", "allOf": [{"pattern": "@"}]},
+            "format": {"const": {"format": "email"}},
+            "other": {"allOf": [{"minLength": 3}, {"pattern": "@"}]},
+            "kind": {"enum": [{"format": "email"}]},
+        },
+    }
+    checked = LeadSchema(schema)
+    for value in ("ann@x.co", "Ann@x.co", "ann.x.co", 5):
+        assert checked.is_valid({"email": value}) == checked._validator.is_valid({"email": value})
+    assert checked.is_valid({"other": "ab@"}) and not checked.is_valid({"other": "abc"})
