@@ -236,6 +236,12 @@ class CodeKeys:
         self.pointer_ids: dict[str, int] = {}
         self.values: list[str | None] | None = [] if show_values else None
 
+    def number(self, pointer: str) -> int:
+        """The number of a pointer not seen before in this range."""
+        number = self.pointer_ids[pointer] = len(self.pointers)
+        self.pointers.append(pointer)
+        return number
+
     def lead(self, position: int) -> int:
         return self.owners[position] >> 8
 
@@ -272,8 +278,9 @@ class KeyBatch:
         keyed: list[tuple[str, int]],
         shown: Callable[[str], str | None] | None = None,
     ) -> None:
-        batch = self.by_code.get(code)
-        if batch is None:
+        try:
+            batch = self.by_code[code]
+        except KeyError:
             batch = self.by_code[code] = CodeKeys(self.show_values)
         lines = self.lines
         if len(lines) <= index:
@@ -282,15 +289,18 @@ class KeyBatch:
             lines.append(-1 if line is None else line)
         ids = batch.pointer_ids
         owner = index << 8
-        for pointer, key in keyed:
-            number = ids.get(pointer)
-            if number is None:
-                number = ids[pointer] = len(batch.pointers)
-                batch.pointers.append(pointer)
+        if len(keyed) == 1:  # most rules give one key a lead
+            pointer, key = keyed[0]
             batch.keys.append(key)
-            batch.owners.append(owner | number)
-            if batch.values is not None:
-                batch.values.append(shown(pointer) if shown is not None else None)
+            number = ids.get(pointer)
+            batch.owners.append(owner | (batch.number(pointer) if number is None else number))
+        else:
+            for pointer, key in keyed:
+                batch.keys.append(key)
+                number = ids.get(pointer)
+                batch.owners.append(owner | (batch.number(pointer) if number is None else number))
+        if batch.values is not None:
+            batch.values.extend(shown(p) if shown is not None else None for p, _key in keyed)
 
 
 def duplicate_message(pointer: str, earlier: str) -> str:
