@@ -154,26 +154,6 @@ class _Tally:
     rule_findings: Counter[str] = field(default_factory=Counter)
     rule_leads: Counter[str] = field(default_factory=Counter)
 
-    def add_lead(self, found: list[Diagnostic], count: int = 1) -> None:
-        """Count a lead (``count`` leads, all clean, when ``found`` is empty)."""
-        self.leads += count
-        if not found:
-            self.clean += count
-            return
-        severities = set()
-        codes = set()
-        for diagnostic in found:
-            severities.add(diagnostic.severity)
-            codes.add(diagnostic.code)
-            self.count(diagnostic)
-        if Severity.ERROR in severities:
-            self.with_errors += 1
-        elif Severity.WARNING not in severities:
-            self.clean += 1
-        if any(code.startswith(DUPLICATE_PREFIX) for code in codes):
-            self.duplicates += 1
-        self.rule_leads.update(codes)
-
     def count(self, diagnostic: Diagnostic) -> None:
         if diagnostic.severity is Severity.ERROR:
             self.errors += 1
@@ -258,18 +238,41 @@ class Audit:
     def _add(self, display: str, view: Any, found: list[Diagnostic], count: int) -> None:
         group, day = view if view is not None else (None, None)
         self.files[display] = self.files.get(display, 0) + count
-        self.total.add_lead(found, count)
-        tally = self.groups.get(group)
-        if tally is None:
-            tally = self.groups[group] = _Tally()
-        tally.add_lead(found, count)
+        by_group = self.groups.get(group)
+        if by_group is None:
+            by_group = self.groups[group] = _Tally()
+        tallies = [self.total, by_group]
         if day is None:
             self.undated += count
         else:
             by_day = self.days.get(day)
             if by_day is None:
                 by_day = self.days[day] = _Tally()
-            by_day.add_lead(found, count)
+            tallies.append(by_day)
+        if not found:
+            for tally in tallies:
+                tally.leads += count
+                tally.clean += count
+            return
+        # The lead's findings summed once, then added to each of its tallies.
+        codes = [d.code for d in found]
+        errors = sum(1 for d in found if d.severity is Severity.ERROR)
+        warnings = sum(1 for d in found if d.severity is Severity.WARNING)
+        infos = len(found) - errors - warnings
+        distinct = set(codes)
+        duplicate = any(code.startswith(DUPLICATE_PREFIX) for code in distinct)
+        for tally in tallies:
+            tally.leads += 1
+            if errors:
+                tally.with_errors += 1
+            elif not warnings:
+                tally.clean += 1
+            tally.duplicates += duplicate
+            tally.errors += errors
+            tally.warnings += warnings
+            tally.infos += infos
+            tally.rule_findings.update(codes)
+            tally.rule_leads.update(distinct)
 
     def other(self, diagnostic: Diagnostic) -> None:
         """A finding not tied to a readable lead (the file, a line that is not JSON)."""
