@@ -15,7 +15,7 @@ from pathlib import Path
 from leadlint.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("naive", "check_jsonschema", "jobs1", "jobs2", "million")
+STEPS = ("naive", "check_jsonschema", "jobs1", "jobs2", "halves", "million")
 
 
 def check_jsonschema_installed() -> bool:
@@ -49,6 +49,7 @@ def test_every_step_reports_positive_numbers(tmp_path: Path) -> None:
     assert results["naive"]["leads_timed"] == 50
     assert results["million"]["peak_mib"] > 0
     assert results["jobs2"]["speedup_vs_jobs1"] > 0
+    assert results["halves"]["speedup_vs_jobs1"] > 0  # the control: two processes at once
     assert set(results["targets"]) == {"jobs1", "jobs2", "million_seconds", "million_rss"}
 
     table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
