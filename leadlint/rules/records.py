@@ -2,9 +2,10 @@
 
 Each rule gives the keys of one lead: (pointer, 64-bit hash of (kind,
 normalized value)). The engine keeps, per rule, a table from key to the
-first lead that had it (:class:`DuplicateTables`), in two flat arrays (16
-bytes a slot, a third to two thirds full): no lead value is stored, and
-memory grows by 24 to 48 bytes per distinct value. Two different values
+first lead that had it (:class:`DuplicateTables`): a dict up to 262,144 keys
+(about 110 bytes a key, at most about 28 MiB a table), then two flat arrays
+(16 bytes a slot, a sixth to two thirds full, so 24 to 96 bytes a distinct
+value). No lead value is stored. Two different values
 share a hash with probability about n²/2⁶⁵ (for a million values, one chance
 in 37 million); the hash is keyed per run, so such a false duplicate would
 not repeat on the next run.
