@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from leadlint.models import Diagnostic, Severity
+from leadlint.rules import BY_CODE
 
 if TYPE_CHECKING:
     from leadlint.api import LintRun
@@ -34,6 +35,7 @@ DEFAULT_GROUP_BY = "metadata.utmSource"
 TOP_PROBLEMS = 5
 DAY_SPAN_LIMIT = 92  # longer timelines are shown by month
 DUPLICATE_PREFIX = "LL7"
+_DUPLICATE_CODES = frozenset(code for code in BY_CODE if code.startswith(DUPLICATE_PREFIX))
 # Fields whose values are personal data: no grouping by them (the report
 # would list them). Matched against every segment of the dotted path.
 PERSONAL_FIELDS = frozenset(
@@ -217,8 +219,10 @@ class Audit:
             self._clean[(display, view)] += 1
             return
         self._add(display, view, found, 1)
+        names = self.names
         for diagnostic in found:
-            self.names.setdefault(diagnostic.code, (diagnostic.name, diagnostic.severity))
+            if diagnostic.code not in names:
+                names[diagnostic.code] = (diagnostic.name, diagnostic.severity)
         if self.keep_rejected and any(d.severity is Severity.ERROR for d in found):
             self.rejected[(display, index)] = [d for d in found if d.severity is Severity.ERROR]
 
@@ -255,12 +259,17 @@ class Audit:
                 tally.clean += count
             return
         # The lead's findings summed once, then added to each of its tallies.
-        codes = [d.code for d in found]
-        errors = sum(1 for d in found if d.severity is Severity.ERROR)
-        warnings = sum(1 for d in found if d.severity is Severity.WARNING)
+        codes = []
+        errors = warnings = 0
+        for diagnostic in found:
+            codes.append(diagnostic.code)
+            if diagnostic.severity is Severity.ERROR:
+                errors += 1
+            elif diagnostic.severity is Severity.WARNING:
+                warnings += 1
         infos = len(found) - errors - warnings
         distinct = set(codes)
-        duplicate = any(code.startswith(DUPLICATE_PREFIX) for code in distinct)
+        duplicate = not distinct.isdisjoint(_DUPLICATE_CODES)
         for tally in tallies:
             tally.leads += 1
             if errors:
