@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from leadlint.engine import Engine, _position_key, lead_id, lead_key
@@ -37,6 +37,8 @@ def assemble(
     assembly; the rest of the file is then checked here. ``read(start, end)``
     gives a range's bytes again (default ``plan.read``), to locate repeats.
     """
+    # A range's line starts are byte offsets in the file: of use only to plan.read.
+    exact = read is None
     read = read or plan.read
     display = plan.source.display
     file_number = engine.start_file(display)
@@ -52,7 +54,8 @@ def assemble(
             )
             return
         shift = lines_before - plan.header_lines
-        text = _RangeText(plan, (start, end), engine.read_options, read)
+        starts = part.line_starts if exact else None
+        text = _RangeText(plan, (start, end), engine.read_options, read, starts)
         yield from _merge(engine, plan, text, file_number, part, shift, records_before, summary)
         lines_before += part.newlines
         records_before += part.records
@@ -191,7 +194,12 @@ class _RangeText:
     """
 
     def __init__(
-        self, plan: Plan, span: tuple[int, int], options: ReadOptions, read: Reader
+        self,
+        plan: Plan,
+        span: tuple[int, int],
+        options: ReadOptions,
+        read: Reader,
+        line_starts: Sequence[int] | None = None,
     ) -> None:
         self.plan = plan
         self.options = options
@@ -199,6 +207,7 @@ class _RangeText:
         self.span = span
         self._data: bytes | None = None
         self._line_starts = [0]  # byte offset of each line of the range, found as needed
+        self._known_starts = line_starts  # every line's, when the worker sent them
         self._records: dict[int, Record] | None = None
         self._last: tuple[tuple[int | None, int], Record | None] | None = None
 
@@ -215,13 +224,19 @@ class _RangeText:
             return self._whole_document().get(index)  # a JSON document: read whole
         if line is None:
             return None
-        data = self._bytes()
-        offset = self._line_offset(line - self.plan.header_lines)
-        if self.plan.source.format == "ndjson":  # the lead is its line: copy no more
+        starts = self._known_starts
+        if starts is not None and self.plan.source.format == "ndjson" and line < len(starts):
+            # Only the lead's line is read again.
+            first, end = self.span[0] + starts[line - 1], self.span[0] + starts[line]
+            text = self.read(first, min(end, self.span[1]))
+        elif self.plan.source.format == "ndjson":  # the lead is its line: copy no more
+            data = self._bytes()
+            offset = self._line_offset(line)
             end = data.find(b"\n", offset)
             text = data[offset : None if end < 0 else end + 1]
         else:  # a CSV row may go on over several lines
-            text = self.plan.header + data[offset:]
+            data = self._bytes()
+            text = self.plan.header + data[self._line_offset(line - self.plan.header_lines) :]
         stream = io.BufferedReader(io.BytesIO(text))
         for item in read_source(self.plan.source, stream, self.options):
             return item if isinstance(item, Record) else None

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import csv
 import io
+from array import array
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,9 @@ class RangeResult:
     proven: bool  # a CSV range ended at a row (always True for NDJSON)
     keys: KeyBatch  # the duplicate keys of every lead, decided by the parent
     views: list[Any] | None = None  # every lead's view, by range index (audits)
+    # NDJSON: where each line of the range starts (and, last, where the data
+    # ends), so the parent reads one lead again, not the whole range.
+    line_starts: array[int] | None = None
 
 
 def split_file(
@@ -203,7 +208,13 @@ def collect_range(
                     results.append((index, view, [_sent(d) for d in found]))
     finally:
         engine.deferred = None
-    return RangeResult(results, summary.records, data.count(b"\n"), proven, batch, views)
+    starts = _line_starts(data) if plan.source.format == "ndjson" and batch.by_code else None
+    return RangeResult(results, summary.records, data.count(b"\n"), proven, batch, views, starts)
+
+
+def _line_starts(data: bytes) -> array[int]:
+    """The offset of each line of ``data``, then the offset one past its end (all in C)."""
+    return array("Q", accumulate(map((1).__add__, map(len, data.split(b"\n"))), initial=0))
 
 
 def _sent(d: Diagnostic) -> Sent:
