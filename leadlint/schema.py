@@ -254,8 +254,12 @@ def _fast_validator(document: dict[str, Any], validator: Any) -> Callable[[Any],
     fast = _email_as_pattern(document)
     if fast == document:
         return validator.is_valid  # type: ignore[no-any-return]
+    # A "format" the rewrite left alone (under a property named like a data
+    # keyword, say) must keep our meaning. Registering the format costs every
+    # lead a Python call even when none is left, so only then.
+    formats = {"email": _email_shape} if _mentions_email_format(fast) else None
     try:
-        fast_validator = jsonschema_rs.validator_for(fast, validate_formats=True)
+        fast_validator = jsonschema_rs.validator_for(fast, validate_formats=True, formats=formats)
     except Exception:  # any trouble: the original is always right
         return validator.is_valid  # type: ignore[no-any-return]
     return fast_validator.is_valid
@@ -280,6 +284,15 @@ def _email_as_pattern(node: Any) -> Any:
         # Under allOf, so a pattern already there is kept as it is.
         copy["allOf"] = [*copy.get("allOf", []), {"pattern": "@"}]
     return copy
+
+
+def _mentions_email_format(node: Any) -> bool:
+    """Whether ``"format": "email"`` is anywhere in ``node``, as a keyword or not."""
+    if isinstance(node, list):
+        return any(_mentions_email_format(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    return node.get("format") == "email" or any(map(_mentions_email_format, node.values()))
 
 
 def _email_shape(value: str) -> bool:

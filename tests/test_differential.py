@@ -175,4 +175,17 @@ def test_email_format_becomes_a_pattern_only_where_it_is_a_keyword() -> None:
     checked = LeadSchema(schema)
     for value in ("ann@x.co", "Ann@x.co", "ann.x.co", 5):
         assert checked.is_valid({"email": value}) == checked._validator.is_valid({"email": value})
+    # A property named like a data keyword is left as it is, and keeps our lenient format.
+    odd = LeadSchema(
+        {
+            "properties": {
+                "email": {"format": "email"},  # rewritten
+                "default": {"properties": {"a": {"format": "email"}}},  # left as it is
+            }
+        }
+    )
+    assert odd.is_valid is not odd._validator.is_valid
+    for value in ("a@b", "x@", "nope"):
+        lead = {"default": {"a": value}}
+        assert odd.is_valid(lead) == odd._validator.is_valid(lead) == ("@" in value)
     assert checked.is_valid({"other": "ab@"}) and not checked.is_valid({"other": "abc"})
