@@ -153,16 +153,11 @@ class LeadSchema:
         except Exception as error:  # jsonschema-rs raises several types for bad schemas
             raise SchemaError(f"invalid JSON Schema: {_first_line(error)}") from None
         self._types = field_types(document)
-        # Whether a lead has no violation: the fast test before ``violations``.
+        # Whether a lead has no violation: callers ask it before ``violations``.
         self.is_valid: Callable[[Any], bool] = _fast_validator(document, self._validator)
 
     def field_types(self, dotted: str) -> frozenset[str]:
         return self._types.get(dotted, frozenset())
-
-    def check(self, lead: Any) -> Iterator[tuple[Rule, Violation]]:
-        if self.is_valid(lead):
-            return
-        yield from self.violations(lead)
 
     def violations(self, lead: Any) -> Iterator[tuple[Rule, Violation]]:
         """Every schema violation of the lead (none for a valid one)."""
