@@ -23,10 +23,18 @@ from leadlint.records import Problem, ReadOptions, Record
 from leadlint.rules import ACROSS, BY_CODE, CHECKS, check_groups, resolve_selection
 from leadlint.rules.base import Rule
 from leadlint.rules.input import EMPTY_FILE
-from leadlint.rules.records import DuplicateTables, KeyBatch, duplicate_message, value_key
+from leadlint.rules.records import (
+    USUAL_SLOTS,
+    DuplicateTables,
+    KeyBatch,
+    duplicate_message,
+    usual_keys,
+    value_key,
+)
 from leadlint.schema import compile_schema, resolve_pointer
 
 _SCHEMA_BLOCK = "LL1"
+USUAL_CODES = frozenset(code for code, _pointer in USUAL_SLOTS)
 
 # What one record of a source comes to: (record index, view, diagnostics).
 # The index is None for a finding not tied to a readable lead (a file-level
@@ -124,6 +132,12 @@ class Engine:
         across = [(rule, rule.across) for rule in self._across_rules if rule.code in codes]
         key_of, deferred, duplicates = self.key_of, self.deferred, self.duplicates
         shown = self._shown if self.settings.show_values else None
+        # All three duplicate rules on: most leads' keys come from one call.
+        usual = (
+            shown is None
+            and duplicates.usual is not None
+            and {rule.code for rule, _keys_of in across} == USUAL_CODES
+        )
         view_of = self.lead_view
         is_valid = self.schema.is_valid
         file_number = self.start_file(source.display)
@@ -155,18 +169,29 @@ class Engine:
                         for rule, check_lead, options in checks:
                             for violation in check_lead(data, options):
                                 found.append(self._stamp(rule, violation, item))
-                    for rule, keys_of in across:
-                        keyed = keys_of(data, key_of)  # type: ignore[misc]
-                        if not keyed:
-                            continue
+                    if usual and (keys := usual_keys(data, key_of)) is not None:
                         if deferred is not None:
-                            see = None if shown is None else (lambda p, d=data: shown(d, p))
-                            deferred.add(item.index, item.line, rule.code, keyed, see)
-                            continue
-                        ref = (file_number, item.index)
-                        for pointer, earlier in duplicates.repeats_in(rule.code, keyed, ref):
-                            message = duplicate_message(pointer, self._describe(earlier))
-                            found.append(self._stamp(rule, Violation(pointer, message), item))
+                            deferred.add_usual(item.index, item.line, keys)
+                        else:
+                            ref = (file_number, item.index)
+                            for code, pointer, earlier in duplicates.repeats_usual(keys, ref):
+                                message = duplicate_message(pointer, self._describe(earlier))
+                                violation = Violation(pointer, message)
+                                found.append(self._stamp(BY_CODE[code], violation, item))
+                    else:
+                        for rule, keys_of in across:
+                            keyed = keys_of(data, key_of)  # type: ignore[misc]
+                            if not keyed:
+                                continue
+                            if deferred is not None:
+                                see = None if shown is None else (lambda p, d=data: shown(d, p))
+                                deferred.add(item.index, item.line, rule.code, keyed, see)
+                                continue
+                            ref = (file_number, item.index)
+                            for pointer, earlier in duplicates.repeats_in(rule.code, keyed, ref):
+                                message = duplicate_message(pointer, self._describe(earlier))
+                                violation = Violation(pointer, message)
+                                found.append(self._stamp(rule, violation, item))
                 if len(found) > 1:
                     found = _without_superseded(found)
                     found.sort(key=_position_key)

@@ -6,8 +6,10 @@ proven against phonenumbers on the phone corpus.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
+import sys
 from array import array
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,6 +25,7 @@ from leadlint.config import Settings
 from leadlint.rules import BY_CODE, records
 from leadlint.rules.base import Rule
 from leadlint.rules.records import (
+    USUAL_SLOTS,
     DuplicateTables,
     KeyBatch,
     SeenTable,
@@ -30,11 +33,16 @@ from leadlint.rules.records import (
     email_key,
     keyed_blake2b,
     phone_key,
+    usual_keys,
     value_key,
 )
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate_leads import generate  # noqa: E402
 
 
 def describe(ref: tuple[int, int]) -> str:
@@ -86,14 +94,14 @@ LEAD = {
 
 @pytest.mark.parametrize("code", [r.code for r in records.RULES])
 def test_the_state_holds_no_lead_value(code: str) -> None:
-    tables = DuplicateTables([code])
+    tables = DuplicateTables([rule.code for rule in records.RULES])
     assert run(code, [LEAD, LEAD, LEAD], tables=tables)
     found = list(reachable(tables))
     assert any(isinstance(obj, SeenTable) for obj in found)
     strings = [obj for obj in found if isinstance(obj, str | bytes)]
     assert not any(value in text for text in strings for value in LEAD_VALUES)
     for obj in found:
-        assert isinstance(obj, DuplicateTables | SeenTable | array | int | dict | str)
+        assert isinstance(obj, DuplicateTables | SeenTable | array | int | dict | str | tuple)
 
 
 @pytest.mark.parametrize("code", [r.code for r in records.RULES])
@@ -197,6 +205,151 @@ def test_deciding_a_batch_matches_deciding_lead_by_lead(small_keys: int) -> None
             found.append((keys.lead(position) + start, code, keys.pointer(position), earlier))
     assert sorted(found) == sorted(expected)
     assert len(expected) > 1_000
+
+
+def rule_keys(lead: Any) -> list[tuple[str, str, int]]:
+    """(code, pointer, key) of every key the three rules' own functions give, in rule order."""
+    return [
+        (rule.code, pointer, key)
+        for rule in records.RULES
+        for pointer, key in rule.across(lead, value_key)  # type: ignore[misc]
+    ]
+
+
+def shapes() -> Iterator[Any]:
+    """Leads of the usual shape and of every other shape the rules read."""
+    yield from generate(3000, 11, 0.5)
+    for path in sorted((ROOT / "tests" / "cases").glob("LL70*.json")):
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            yield from case.get("leads") or [case["lead"]]
+    yield from (None, [], "lead", {}, {"contact": None}, {"contact": [LEAD["contact"]]})
+    phones: list[Any] = [None, 7, "", " ", "+1 (617) 555-0123 ext 9", "12", {"number": 1}]
+    emails: list[Any] = [None, 7, "", "@", "a@", " A.B+x@GoogleMail.com "]
+    usual = copy.deepcopy(LEAD)
+    del usual["metadata"]["sellerLeadId"]
+    for field, values in (
+        ("id", [None, 7, "", "x"]),
+        ("metadata", [None, [], {}, {"externalId": ""}, {"externalId": 5}, {"sellerLeadId": ""}]),
+        ("contact", [{}, {"phone": "+16175550123"}, {"email": None}]),
+        ("externalId", ["ext-100", ""]),
+        ("sellerLeadId", ["s-9", None]),
+        ("sellerLeadIdentifier", ["s-9"]),
+        ("phone", ["+16175550123"]),
+        ("email", ["ann@example.com"]),
+    ):
+        for value in values:
+            for base in (LEAD, usual):
+                lead = copy.deepcopy(base)
+                lead[field] = value
+                yield lead
+    for phone in phones:
+        for email in emails:
+            yield {"id": "a", "contact": {"phone": {"number": phone}, "email": email}}
+        yield {"contact": {"phone": phone}}
+
+
+def test_usual_keys_are_the_rules_keys() -> None:
+    """The one-call keys equal the three rules' keys, or step aside (None)."""
+    usual = 0
+    for lead in shapes():
+        keys = usual_keys(lead, value_key)
+        if keys is None:
+            continue
+        usual += 1
+        slots = [
+            (code, pointer, key)
+            for (code, pointer), key in zip(USUAL_SLOTS, keys, strict=True)
+            if key
+        ]
+        assert slots == rule_keys(lead), lead
+    assert usual > 2000  # most leads take the one-call path
+
+
+def test_usual_keys_step_aside_for_what_only_the_rules_read() -> None:
+    flat = {"id": "a", "phone": "+16175550123", "email": "ann@example.com"}
+    assert usual_keys(flat, value_key) is None
+    seller = copy.deepcopy(LEAD)
+    assert usual_keys(seller, value_key) is None  # metadata.sellerLeadId
+    del seller["metadata"]["sellerLeadId"]
+    assert usual_keys(seller, value_key) is not None
+    for name in ("externalId", "sellerLeadId", "sellerLeadIdentifier"):
+        assert usual_keys({**seller, name: "x"}, value_key) is None
+
+
+@pytest.mark.parametrize("small_keys", SMALL_KEYS)
+def test_usual_repeats_match_the_rules_repeats(small_keys: int) -> None:
+    """One lead's usual keys decide repeats as the rules' keys do, in a dict or in arrays."""
+    rng = random.Random(5)
+    pool = [f"v{n}" for n in range(1_500)]  # fewer values than leads: many repeats
+    leads = [
+        {
+            "id": rng.choice(pool),
+            "metadata": {"externalId": rng.choice(pool)},
+            "contact": {"phone": {"number": f"+1617555{rng.randrange(1_500):04d}"}},
+            "email": "flat@example.com",  # read only by flat leads: not here
+        }
+        for _ in range(3_000)
+    ]
+    for lead in leads[::3]:
+        lead["contact"]["email"] = rng.choice(pool) + "@example.com"
+    codes = [rule.code for rule in records.RULES]
+    by_rules, by_usual = DuplicateTables(codes, small_keys), DuplicateTables(codes, small_keys)
+    expected, found = [], []
+    for index, lead in enumerate(leads):
+        for code, pointer, key in rule_keys(lead):
+            for at, earlier in by_rules.repeats_in(code, [(pointer, key)], (0, index)):
+                expected.append((index, code, at, earlier))
+        keys = usual_keys(lead, value_key)
+        assert keys is not None
+        for code, pointer, earlier in by_usual.repeats_usual(keys, (0, index)):
+            found.append((index, code, pointer, earlier))
+    assert found == expected
+    assert len(expected) > 3_000
+    for code, table in by_usual.tables.items():
+        # Past ``small_keys`` keys, a table has moved to its arrays.
+        assert (table.small is None) == (len(table) > small_keys), code
+
+
+def test_usual_keys_in_a_batch_match_the_rules_keys() -> None:
+    """A worker's batch holds the same keys, owners and pointers either way."""
+    leads = [lead for lead in generate(500, 3, 0.3) if usual_keys(lead, value_key) is not None]
+    by_rules, by_usual = KeyBatch(), KeyBatch()
+    for index, lead in enumerate(leads):
+        for rule in records.RULES:
+            keyed = rule.across(lead, value_key)  # type: ignore[misc]
+            if keyed:
+                by_rules.add(index, index + 1, rule.code, keyed)
+        keys = usual_keys(lead, value_key)
+        assert keys is not None
+        by_usual.add_usual(index, index + 1, keys)
+    assert list(by_usual.lines) == list(by_rules.lines)
+    assert by_usual.by_code.keys() == by_rules.by_code.keys()
+    for code, batch in by_rules.by_code.items():
+        other = by_usual.by_code[code]
+        assert list(other.keys) == list(batch.keys)
+        assert [other.pointer(n) for n in range(len(other.keys))] == [
+            batch.pointer(n) for n in range(len(batch.keys))
+        ]
+        assert [other.lead(n) for n in range(len(other.keys))] == [
+            batch.lead(n) for n in range(len(batch.keys))
+        ]
+
+
+def test_usual_and_flat_leads_share_the_tables(tmp_path: Path) -> None:
+    """A structured lead and a flat one with the same phone and email are duplicates."""
+    structured = {"id": "a", "contact": {"phone": {"number": "+16175550123"}, "email": "a@b.co"}}
+    flat = {"id": "b", "phone": "(617) 555-0123", "email": "A@B.co"}
+    path = tmp_path / "leads.ndjson"
+    path.write_text("".join(json.dumps(lead) + "\n" for lead in (structured, flat, structured)))
+    run_ = lint_paths([str(path)], Settings(select=("LL70",), now=NOW))
+    found = [(d.code, d.location.record, d.location.pointer) for d in run_.diagnostics()]
+    assert found == [
+        ("LL703", 1, "/phone"),
+        ("LL703", 1, "/email"),
+        ("LL701", 2, "/id"),
+        ("LL703", 2, "/contact/phone/number"),
+        ("LL703", 2, "/contact/email"),
+    ]
 
 
 def test_value_keys_are_nonzero_and_separate_kinds() -> None:
