@@ -122,7 +122,7 @@ def _repeats(
     for code, keyed, position in engine.duplicates.resolve(part.keys, file_number, records):
         pointer = keyed.pointer(position)
         local = keyed.lead(position)
-        again = _LeadAgain(text, part.keys.line(local), local, lines)
+        again = _LeadAgain(text, part.keys.line(local), local, lines, engine.locate_findings)
         earlier = engine.duplicates.first_of(code, keyed.keys[position])
         found_id, found_key = again.ids()
         at_line, column = again.position(pointer)
@@ -163,8 +163,11 @@ def _clean_leads(engine: Engine, display: str, part: RangeResult, emitted: list[
 class _LeadAgain:
     """Lead ``index`` of a range (at range line ``line``), read again when needed."""
 
-    def __init__(self, text: _RangeText, line: int | None, index: int, shift: int) -> None:
+    def __init__(
+        self, text: _RangeText, line: int | None, index: int, shift: int, locate: bool = True
+    ) -> None:
         self.text, self.line, self.index, self.shift = text, line, index, shift
+        self.locate = locate  # the field's own position (else the lead's), as Engine._stamp
 
     def _record(self) -> Record | None:
         return self.text.record(self.line, self.index)
@@ -178,7 +181,8 @@ class _LeadAgain:
         record = self._record()
         if record is None:
             return (None if line is None else line + shift), None
-        found_line, column = record.locate(pointer) or (record.line, record.column)
+        located = record.locate(pointer) if self.locate else None
+        found_line, column = located or (record.line, record.column)
         if found_line is None:
             return None, column
         if line is None or record.line is None:  # a whole document: the file's own lines

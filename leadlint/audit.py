@@ -429,6 +429,8 @@ def audit_paths(
 ) -> tuple[LintRun, Audit]:
     """Prepare an audit: drain ``run.diagnostics()``, then read ``audit.report(...)``.
 
+    The run's diagnostics point at their lead's line, not at the field.
+
     Raises :class:`AuditError` for a personal ``group_by`` (unless
     ``settings.show_values``).
     """
@@ -436,6 +438,9 @@ def audit_paths(
 
     view = make_view(group_path(group_by, settings.show_values))
     run = lint_paths(paths, settings, stdin=stdin)
+    # No part of an audit shows where in a lead a finding is: its diagnostics
+    # carry the lead's line only, which spares most of a finding's cost.
+    run.engine.locate_findings = False
     audit = Audit(group_by, keep_rejected=keep_rejected)
     run.engine.lead_view = view
     run.engine.lead_sink = audit.lead

@@ -81,6 +81,9 @@ class Engine:
         self.key_of = value_key
         # In worker processes: duplicate keys are collected here, decided by the parent.
         self.deferred: KeyBatch | None = None
+        # Whether a finding gets its own line and column (else its lead's line):
+        # an audit shows no position, and finding one is most of a finding's cost.
+        self.locate_findings = True
 
     def _describe(self, ref: tuple[int, int]) -> str:
         file_number, index = ref
@@ -242,15 +245,17 @@ class Engine:
                 yield self._stamp(rule, violation, record)
 
     def _stamp(self, rule: Rule, violation: Violation, record: Record) -> Diagnostic:
-        line, column = record.locate(violation.pointer) or (record.line, record.column)
+        located = record.locate(violation.pointer) if self.locate_findings else None
+        line, column = located or (record.line, record.column)
+        found_id = lead_id(record.data)
         location = Location(
             record.source,
             record.index,
             line,
             column,
             violation.pointer,
-            lead_id(record.data),
-            lead_key(record.data),
+            found_id,
+            found_id if found_id is not None else lead_key(record.data),
         )
         value = None
         if self.settings.show_values:

@@ -239,16 +239,38 @@ def test_workers_give_the_same_audit(tmp_path: Path, monkeypatch: pytest.MonkeyP
     csv_path = tmp_path / "a.csv"
     csv_path.write_text(text.getvalue())
 
-    def report(jobs: int) -> dict[str, Any]:
+    def report(jobs: int, locate: bool = False) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
         settings = Settings(jobs=jobs, now=Settings().now or _now())
         run, audit = audit_paths([str(ndjson), str(csv_path)], settings)
-        list(run.diagnostics())
-        return audit.report("test", _now())
+        if locate:
+            run.engine.locate_findings = True
+        found = [
+            (d.code, d.location.file, d.location.record, d.location.line, d.location.column)
+            for d in run.diagnostics()
+        ]
+        return audit.report("test", _now()), found
 
-    one, two = report(1), report(2)
-    assert one == two
+    (one, one_found), (two, two_found), (placed, placed_found) = (
+        report(1),
+        report(2),
+        report(1, locate=True),
+    )
+    assert one == two == placed
     assert one["totals"]["duplicateLeads"] > 10
     VALIDATOR.validate(one)
+    # An audit's findings point at their lead (so workers and one process
+    # agree on them too); placing each at its field would change no count.
+    assert one_found == two_found
+    assert sorted(d[:3] for d in one_found) == sorted(d[:3] for d in placed_found)
+
+    def places(found: list[tuple[Any, ...]]) -> dict[tuple[str, int], set[tuple[Any, Any]]]:
+        by_lead: dict[tuple[str, int], set[tuple[Any, Any]]] = {}
+        for _code, file, record, line, column in found:
+            by_lead.setdefault((file, record), set()).add((line, column))
+        return by_lead
+
+    assert all(len(at) == 1 for at in places(one_found).values())
+    assert any(len(at) > 1 for at in places(placed_found).values())
 
 
 def _now() -> Any:
