@@ -315,4 +315,7 @@ def _shift(sent: Sent, display: str, lines: int, records: int) -> Diagnostic:
         found_id,
         key,
     )
-    return Diagnostic(code, name, Severity(severity), message, location, fix, value)
+    return Diagnostic(code, name, _SEVERITIES[severity], message, location, fix, value)
+
+
+_SEVERITIES = {severity.value: severity for severity in Severity}  # cheaper than Severity(...)

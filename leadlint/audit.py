@@ -280,8 +280,13 @@ class Audit:
             tally.errors += errors
             tally.warnings += warnings
             tally.infos += infos
-            tally.rule_findings.update(codes)
-            tally.rule_leads.update(distinct)
+            # A lead has a few findings: counted one by one, Counter.update
+            # would cost more in its checks than in counting.
+            findings, leads = tally.rule_findings, tally.rule_leads
+            for code in codes:
+                findings[code] += 1
+            for code in distinct:
+                leads[code] += 1
 
     def other(self, diagnostic: Diagnostic) -> None:
         """A finding not tied to a readable lead (the file, a line that is not JSON)."""
