@@ -136,6 +136,71 @@ def test_the_audit_counts_what_check_reports(tmp_path: Path) -> None:
     assert sum(s["leads"] for s in report["sources"]) == report["totals"]["leads"] == 400
 
 
+def test_leads_alike_in_source_day_and_findings_each_count(tmp_path: Path) -> None:
+    """Leads are tallied by (file, view, findings): each still counts, as a naive tally says."""
+    leads = list(generate(600, 8, 0.5))
+    for clean in leads[::4]:  # an info only (LL206): such leads still count as clean
+        clean["contact"]["firstName"] = clean["contact"]["lastName"] = "Morgan"
+    for number, one in enumerate(leads):  # few sources and days: many leads share a key
+        one.setdefault("metadata", {})["utmSource"] = ("a", "b")[number % 2]
+        one["createdAt"] = f"2026-07-0{1 + number % 3}T10:00:00Z"
+        if number % 5 == 0:
+            one["id"] = "same"  # LL701 for all but the first
+    path = write_ndjson(tmp_path / "alike.ndjson", leads)
+    run, audit = audit_paths([str(path)], Settings(now=_now()))
+    by_lead: dict[int, list[Any]] = {}
+    for finding in run.diagnostics():
+        by_lead.setdefault(finding.location.record, []).append(finding)
+    report = audit.report("test", _now())
+
+    def expected(numbers: list[int]) -> dict[str, Any]:
+        found = [d for n in numbers for d in by_lead.get(n, [])]
+        severities = [d.severity.value for d in found]
+        with_errors = [
+            n for n in numbers if any(d.severity.value == "error" for d in by_lead.get(n, []))
+        ]
+        warned = [
+            n for n in numbers if any(d.severity.value == "warning" for d in by_lead.get(n, []))
+        ]
+        return {
+            "leads": len(numbers),
+            "leadsWithErrors": len(with_errors),
+            "cleanLeads": len(set(numbers) - set(with_errors) - set(warned)),
+            "duplicateLeads": sum(
+                any(d.code.startswith("LL7") for d in by_lead.get(n, [])) for n in numbers
+            ),
+            "errors": severities.count("error"),
+            "warnings": severities.count("warning"),
+            "infos": severities.count("info"),
+            "rules": {
+                code: (
+                    sum(d.code == code for d in found),
+                    sum(any(d.code == code for d in by_lead.get(n, [])) for n in numbers),
+                )
+                for code in {d.code for d in found}
+            },
+        }
+
+    totals = expected(list(range(len(leads))))
+    rules = totals.pop("rules")
+    assert {key: report["totals"][key] for key in totals} == totals
+    assert {r["code"]: (r["findings"], r["leads"]) for r in report["rules"]} == rules
+    assert totals["duplicateLeads"] == 119 and totals["warnings"] and totals["infos"]
+    for source in report["sources"]:
+        want = expected([n for n in range(len(leads)) if n % 2 == "ab".index(source["source"])])
+        rules = want.pop("rules")
+        assert {key: source[key] for key in want} == want
+        assert all(rules[r["code"]] == (r["findings"], r["leads"]) for r in source["topProblems"])
+    for period in report["timeline"]["periods"]:
+        want = expected([n for n in range(len(leads)) if n % 3 == int(period["period"][-1]) - 1])
+        findings = want["errors"] + want["warnings"] + want["infos"]
+        assert (period["leads"], period["errors"], period["findings"]) == (
+            want["leads"],
+            want["errors"],
+            findings,
+        )
+
+
 def test_group_by_another_field_and_refuse_personal_fields(sample: Path) -> None:
     report = audit_json(str(sample), "--group-by", "metadata.externalId")
     assert {s["source"] for s in report["sources"]} >= {"ext-a-1", "ext-a-2"}
