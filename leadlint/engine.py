@@ -178,9 +178,7 @@ class Engine:
                         else:
                             ref = (file_number, item.index)
                             for code, pointer, earlier in duplicates.repeats_usual(keys, ref):
-                                message = duplicate_message(pointer, self._describe(earlier))
-                                violation = Violation(pointer, message)
-                                found.append(self._stamp(BY_CODE[code], violation, item))
+                                found.append(self._repeat(BY_CODE[code], pointer, earlier, item))
                     else:
                         for rule, keys_of in across:
                             keyed = keys_of(data, key_of)  # type: ignore[misc]
@@ -192,9 +190,7 @@ class Engine:
                                 continue
                             ref = (file_number, item.index)
                             for pointer, earlier in duplicates.repeats_in(rule.code, keyed, ref):
-                                message = duplicate_message(pointer, self._describe(earlier))
-                                violation = Violation(pointer, message)
-                                found.append(self._stamp(rule, violation, item))
+                                found.append(self._repeat(rule, pointer, earlier, item))
                 if len(found) > 1:
                     found = _without_superseded(found)
                     found.sort(key=_position_key)
@@ -202,6 +198,13 @@ class Engine:
         finally:
             summary.records += records
             summary.records_by_file[display] = summary.records_by_file.get(display, 0) + records
+
+    def _repeat(
+        self, rule: Rule, pointer: str, earlier: tuple[int, int], record: Record
+    ) -> Diagnostic:
+        """The LL7xx finding of a key that ``earlier`` (file number, index) had first."""
+        message = duplicate_message(pointer, self._describe(earlier))
+        return self._stamp(rule, Violation(pointer, message), record)
 
     @staticmethod
     def _shown(data: Any, pointer: str) -> str | None:

@@ -268,11 +268,14 @@ class CodeKeys:
         self.pointer_ids: dict[str, int] = {}
         self.values: list[str | None] | None = [] if show_values else None
 
-    def number(self, pointer: str) -> int:
-        """The number of a pointer not seen before in this range."""
-        number = self.pointer_ids[pointer] = len(self.pointers)
-        self.pointers.append(pointer)
-        return number
+    def append(self, owner: int, pointer: str, key: int) -> None:
+        """One key of the lead ``owner`` (its range index << 8), at ``pointer``."""
+        number = self.pointer_ids.get(pointer)
+        if number is None:
+            number = self.pointer_ids[pointer] = len(self.pointers)
+            self.pointers.append(pointer)
+        self.keys.append(key)
+        self.owners.append(owner | number)
 
     def lead(self, position: int) -> int:
         return self.owners[position] >> 8
@@ -323,10 +326,7 @@ class KeyBatch:
         owner = index << 8
         for (code, pointer), key in zip(USUAL_SLOTS, keys, strict=True):
             if key:
-                batch = self._code(code)
-                number = batch.pointer_ids.get(pointer)
-                batch.keys.append(key)
-                batch.owners.append(owner | (batch.number(pointer) if number is None else number))
+                self._code(code).append(owner, pointer, key)
 
     def add(
         self,
@@ -338,18 +338,9 @@ class KeyBatch:
     ) -> None:
         batch = self._code(code)
         self._line(index, line)
-        ids = batch.pointer_ids
         owner = index << 8
-        if len(keyed) == 1:  # most rules give one key a lead
-            pointer, key = keyed[0]
-            batch.keys.append(key)
-            number = ids.get(pointer)
-            batch.owners.append(owner | (batch.number(pointer) if number is None else number))
-        else:
-            for pointer, key in keyed:
-                batch.keys.append(key)
-                number = ids.get(pointer)
-                batch.owners.append(owner | (batch.number(pointer) if number is None else number))
+        for pointer, key in keyed:
+            batch.append(owner, pointer, key)
         if batch.values is not None:
             batch.values.extend(shown(p) if shown is not None else None for p, _key in keyed)
 
