@@ -218,7 +218,7 @@ class Audit:
                 self.files[display] = 0  # files stay in the order they were read
             self._clean[(display, view)] += 1
             return
-        self._add(display, view, found, 1)
+        self._add_lead(display, view, found)
         names = self.names
         for diagnostic in found:
             if diagnostic.code not in names:
@@ -236,28 +236,32 @@ class Audit:
     def _fold(self) -> None:
         """Move the counted clean leads into the tallies."""
         for (display, view), count in self._clean.items():
-            self._add(display, view, [], count)
+            self._add_clean(display, view, count)
         self._clean.clear()
 
-    def _add(self, display: str, view: Any, found: list[Diagnostic], count: int) -> None:
+    def _tallies(self, display: str, view: Any, count: int) -> list[_Tally]:
+        """The tallies of ``count`` leads of one file and view; counts them in the file (and undated)."""
         group, day = view if view is not None else (None, None)
         self.files[display] = self.files.get(display, 0) + count
         by_group = self.groups.get(group)
         if by_group is None:
             by_group = self.groups[group] = _Tally()
-        tallies = [self.total, by_group]
         if day is None:
             self.undated += count
-        else:
-            by_day = self.days.get(day)
-            if by_day is None:
-                by_day = self.days[day] = _Tally()
-            tallies.append(by_day)
-        if not found:
-            for tally in tallies:
-                tally.leads += count
-                tally.clean += count
-            return
+            return [self.total, by_group]
+        by_day = self.days.get(day)
+        if by_day is None:
+            by_day = self.days[day] = _Tally()
+        return [self.total, by_group, by_day]
+
+    def _add_clean(self, display: str, view: Any, count: int) -> None:
+        for tally in self._tallies(display, view, count):
+            tally.leads += count
+            tally.clean += count
+
+    def _add_lead(self, display: str, view: Any, found: list[Diagnostic]) -> None:
+        """One lead with findings."""
+        tallies = self._tallies(display, view, 1)
         # The lead's findings summed once, then added to each of its tallies.
         codes = []
         errors = warnings = 0
