@@ -208,6 +208,7 @@ def collect_range(
                     results.append((index, view, [_sent(d) for d in found]))
     finally:
         engine.deferred = None
+    batch.finish()
     starts = _line_starts(data) if plan.source.format == "ndjson" and batch.by_code else None
     return RangeResult(results, summary.records, data.count(b"\n"), proven, batch, views, starts)
 

@@ -311,18 +311,31 @@ def test_usual_repeats_match_the_rules_repeats(small_keys: int) -> None:
 
 
 def test_usual_keys_in_a_batch_match_the_rules_keys() -> None:
-    """A worker's batch holds the same keys, owners and pointers either way."""
-    leads = [lead for lead in generate(500, 3, 0.3) if usual_keys(lead, value_key) is not None]
+    """A worker's batch holds the same keys, owners and pointers either way.
+
+    Leads of other shapes come in between (through ``add``, as the engine
+    does), so :meth:`KeyBatch.finish` must merge the two in lead order.
+    """
+    leads = [lead for lead in shapes() if isinstance(lead, dict)]
     by_rules, by_usual = KeyBatch(), KeyBatch()
+    others = 0
     for index, lead in enumerate(leads):
         for rule in records.RULES:
             keyed = rule.across(lead, value_key)  # type: ignore[misc]
             if keyed:
                 by_rules.add(index, index + 1, rule.code, keyed)
         keys = usual_keys(lead, value_key)
-        assert keys is not None
-        by_usual.add_usual(index, index + 1, keys)
-    assert list(by_usual.lines) == list(by_rules.lines)
+        if keys is not None:
+            by_usual.add_usual(index, index + 1, keys)
+            continue
+        for rule in records.RULES:
+            keyed = rule.across(lead, value_key)  # type: ignore[misc]
+            if keyed:
+                others += 1
+                by_usual.add(index, index + 1, rule.code, keyed)
+    assert others > 30  # other shapes with keys, among the usual ones
+    by_usual.finish()
+    assert not by_usual.usual
     assert by_usual.by_code.keys() == by_rules.by_code.keys()
     for code, batch in by_rules.by_code.items():
         other = by_usual.by_code[code]
@@ -330,9 +343,10 @@ def test_usual_keys_in_a_batch_match_the_rules_keys() -> None:
         assert [other.pointer(n) for n in range(len(other.keys))] == [
             batch.pointer(n) for n in range(len(batch.keys))
         ]
-        assert [other.lead(n) for n in range(len(other.keys))] == [
-            batch.lead(n) for n in range(len(batch.keys))
-        ]
+        owners = [other.lead(n) for n in range(len(other.keys))]
+        assert owners == [batch.lead(n) for n in range(len(batch.keys))]
+        # The line of each lead with a key (what the parent reads again).
+        assert [by_usual.line(i) for i in owners] == [by_rules.line(i) for i in owners]
 
 
 def test_usual_and_flat_leads_share_the_tables(tmp_path: Path) -> None:

@@ -17,14 +17,15 @@ is what makes a parallel run report exactly what one process reports.
 
 from __future__ import annotations
 
+import heapq
 import os
 import re
 import sys
 from array import array
 from collections.abc import Callable, Iterable
 from hashlib import blake2b
-from itertools import compress
-from operator import ne
+from itertools import compress, repeat
+from operator import lshift, ne, or_
 from typing import Any
 
 from leadlint.models import Severity
@@ -270,12 +271,31 @@ class CodeKeys:
 
     def append(self, owner: int, pointer: str, key: int) -> None:
         """One key of the lead ``owner`` (its range index << 8), at ``pointer``."""
+        self.keys.append(key)
+        self.owners.append(owner | self.number(pointer))
+
+    def number(self, pointer: str) -> int:
+        """The pointer's number in ``owners``."""
         number = self.pointer_ids.get(pointer)
         if number is None:
             number = self.pointer_ids[pointer] = len(self.pointers)
             self.pointers.append(pointer)
-        self.keys.append(key)
-        self.owners.append(owner | number)
+        return number
+
+    def merge(self, keys: array[int], owners: array[int]) -> None:
+        """Add keys of other leads of the range, keeping lead order (both are in it)."""
+        if not self.keys:
+            self.keys, self.owners = keys, owners
+            return
+        pairs = list(
+            heapq.merge(
+                zip(self.owners, self.keys, strict=True),
+                zip(owners, keys, strict=True),
+                key=_lead_of,
+            )
+        )
+        self.owners = array("Q", (owner for owner, _key in pairs))
+        self.keys = array("Q", (key for _owner, key in pairs))
 
     def lead(self, position: int) -> int:
         return self.owners[position] >> 8
@@ -292,13 +312,16 @@ class KeyBatch:
     hashes and field names, never values (``values`` only with --show-values).
     """
 
-    __slots__ = ("by_code", "lines", "show_values")
+    __slots__ = ("by_code", "lines", "show_values", "usual")
 
     def __init__(self, show_values: bool = False) -> None:
         self.by_code: dict[str, CodeKeys] = {}
         # The line of each lead by range index (-1: none, or a lead without keys).
         self.lines = array("q")
         self.show_values = show_values
+        # Leads of the usual shape as they came: range index, then the four
+        # usual_keys; moved into ``by_code`` by :meth:`finish`.
+        self.usual = array("Q")
 
     def line(self, index: int) -> int | None:
         """The line the reader gave lead ``index`` of the range (None if it had none)."""
@@ -320,13 +343,33 @@ class KeyBatch:
             lines.append(-1 if line is None else line)
 
     def add_usual(self, index: int, line: int | None, keys: UsualKeys) -> None:
-        """:meth:`add` for the :func:`usual_keys` of one lead (not with ``show_values``)."""
-        assert not self.show_values
+        """:meth:`add` for the :func:`usual_keys` of one lead (not with ``show_values``).
+
+        Two appends in C: the keys reach ``by_code`` in :meth:`finish`.
+        """
         self._line(index, line)
-        owner = index << 8
-        for (code, pointer), key in zip(USUAL_SLOTS, keys, strict=True):
-            if key:
-                self._code(code).append(owner, pointer, key)
+        self.usual.append(index)
+        self.usual.extend(keys)
+
+    def finish(self) -> None:
+        """Move the usual leads' keys into ``by_code``, in lead order (call once the range is read)."""
+        usual = self.usual
+        if not usual:
+            return
+        assert not self.show_values
+        self.usual = array("Q")
+        width = 1 + len(USUAL_SLOTS)
+        owners = array("Q", map(lshift, usual[0::width], repeat(8)))
+        for code, slots in _USUAL_BY_CODE:
+            target = self._code(code)
+            # The code's slots side by side, lead by lead: as the rules give them.
+            keys = array("Q", bytes(8 * len(slots) * len(owners)))
+            mine = array("Q", keys)
+            for place, (slot, pointer) in enumerate(slots):
+                keys[place :: len(slots)] = usual[1 + slot :: width]
+                number = target.number(pointer)
+                mine[place :: len(slots)] = array("Q", map(or_, owners, repeat(number)))
+            target.merge(array("Q", compress(keys, keys)), array("Q", compress(mine, keys)))
 
     def add(
         self,
@@ -343,6 +386,10 @@ class KeyBatch:
             batch.append(owner, pointer, key)
         if batch.values is not None:
             batch.values.extend(shown(p) if shown is not None else None for p, _key in keyed)
+
+
+def _lead_of(pair: tuple[int, int]) -> int:
+    return pair[0] >> 8
 
 
 def duplicate_message(pointer: str, earlier: str) -> str:
@@ -568,6 +615,16 @@ USUAL_SLOTS = (
     (duplicate_external_id.code, "/metadata/externalId"),
     (duplicate_contact.code, "/contact/phone/number"),
     (duplicate_contact.code, "/contact/email"),
+)
+# USUAL_SLOTS by rule: (code, ((slot, pointer), ...)).
+_USUAL_BY_CODE = tuple(
+    (
+        code,
+        tuple(
+            (slot, pointer) for slot, (other, pointer) in enumerate(USUAL_SLOTS) if other == code
+        ),
+    )
+    for code in dict.fromkeys(code for code, _pointer in USUAL_SLOTS)
 )
 _FLAT_IDS = frozenset(name for _pointer, name, nested, _kind in _EXTERNAL_IDS if not nested)
 UsualKeys = tuple[int, int, int, int]
