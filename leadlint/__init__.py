@@ -145,7 +145,10 @@ def audit_report(
 
     given = [paths] if isinstance(paths, str | _Path) else list(paths)
     run, found = audit_paths(
-        [str(p) for p in given], _settings(profile, select, ignore, now), group_by
+        [str(p) for p in given],
+        _settings(profile, select, ignore, now),
+        group_by,
+        diagnostics=False,
     )
     for _diagnostic in run.diagnostics():
         pass

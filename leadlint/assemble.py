@@ -6,21 +6,33 @@ order: it shifts line and record numbers into place, decides the duplicate
 keys in run order (:meth:`DuplicateTables.resolve`: hashes, never values),
 reads a lead again only where a key is a repeat (to say where the field
 is), and calls the engine's hooks, so the findings, their order and the
-audit are those of a one-process run.
+audit are those of a one-process run. An audit that wants no findings
+(``Engine.range_audit``) has each worker tally its own range: the parent
+then only decides the keys and counts again the few leads that gain a
+repeat.
 """
 
 from __future__ import annotations
 
 import io
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from leadlint.engine import Engine, _position_key, lead_id, lead_key
 from leadlint.models import Diagnostic, Location, Severity, Summary
-from leadlint.ranges import Plan, RangeResult, Reader, Sent, SentResult, collect_range
+from leadlint.ranges import (
+    Plan,
+    RangeResult,
+    Reader,
+    Sent,
+    SentResult,
+    Tallied,
+    clean_counts,
+    collect_range,
+)
 from leadlint.readers import read_source
 from leadlint.records import ReadOptions, Record
+from leadlint.rules import BY_CODE
 
 
 def assemble(
@@ -85,6 +97,9 @@ def _merge(
     if tick is not None:
         for _ in range(part.records):
             tick()
+    if part.tallied is not None:
+        _merge_tallied(engine, part, part.tallied, display, file_number, records, summary)
+        return
     repeats = _repeats(engine, part, text, display, file_number, lines, records)
     views = part.views
     emitted: list[int] = []  # range indexes of the leads given to the sink one by one
@@ -106,6 +121,29 @@ def _merge(
             yield diagnostic
     if sink is not None and engine.clean_sink is not None:
         _clean_leads(engine, display, part, emitted)
+
+
+def _merge_tallied(
+    engine: Engine,
+    part: RangeResult,
+    tallied: Tallied,
+    display: str,
+    file_number: int,
+    records: int,
+    summary: Summary,
+) -> None:
+    """A range its worker tallied: only the leads that gain a repeat are counted again."""
+    assert engine.range_sink is not None and part.views is not None
+    gained: dict[int, list[str]] = {}
+    for code, keyed, position in engine.duplicates.resolve(part.keys, file_number, records):
+        gained.setdefault(keyed.lead(position), []).append(code)
+    for local, codes in gained.items():
+        before = tallied.codes.get(local, [])
+        tallied.audit.correct(display, part.views[local], before, before + codes)
+        for code in codes:
+            summary.count(BY_CODE[code].severity)
+    summary.add_counts(tallied.summary)
+    engine.range_sink(tallied.audit)
 
 
 def _repeats(
@@ -154,10 +192,7 @@ def _clean_leads(engine: Engine, display: str, part: RangeResult, emitted: list[
     """Give the clean sink the range's leads that had nothing to report, by view."""
     assert engine.clean_sink is not None
     views = part.views if part.views is not None else [None] * part.records
-    counts = Counter(views)
-    for index in emitted:
-        counts[views[index]] -= 1
-    engine.clean_sink(display, +counts)
+    engine.clean_sink(display, clean_counts(views, emitted))
 
 
 class _LeadAgain:

@@ -35,6 +35,7 @@ DEFAULT_GROUP_BY = "metadata.utmSource"
 TOP_PROBLEMS = 5
 DAY_SPAN_LIMIT = 92  # longer timelines are shown by month
 DUPLICATE_PREFIX = "LL7"
+_SEVERITY = {code: rule.severity for code, rule in BY_CODE.items()}
 _DUPLICATE_CODES = frozenset(code for code in BY_CODE if code.startswith(DUPLICATE_PREFIX))
 # Fields whose values are personal data: no grouping by them (the report
 # would list them). Matched against every segment of the dotted path.
@@ -190,7 +191,8 @@ class Audit:
     """
 
     group_by: str = DEFAULT_GROUP_BY
-    total: _Tally = field(default_factory=_Tally)
+    # The findings not tied to a lead; the run's totals are these and the groups'.
+    outside: _Tally = field(default_factory=_Tally)
     groups: dict[str | None, _Tally] = field(default_factory=dict)
     days: dict[str, _Tally] = field(default_factory=dict)
     undated: int = 0
@@ -218,11 +220,9 @@ class Audit:
                 self.files[display] = 0  # files stay in the order they were read
             self._clean[(display, view)] += 1
             return
-        self._add_lead(display, view, found)
-        names = self.names
-        for diagnostic in found:
-            if diagnostic.code not in names:
-                names[diagnostic.code] = (diagnostic.name, diagnostic.severity)
+        codes = [diagnostic.code for diagnostic in found]
+        self._add_lead(display, view, codes)
+        self._name(codes)
         if self.keep_rejected and any(d.severity is Severity.ERROR for d in found):
             self.rejected[(display, index)] = [d for d in found if d.severity is Severity.ERROR]
 
@@ -233,14 +233,18 @@ class Audit:
         for view, count in counts.items():
             self._clean[(display, view)] += count
 
-    def _fold(self) -> None:
-        """Move the counted clean leads into the tallies."""
+    def fold(self) -> None:
+        """Move the counted clean leads into the tallies (done before a report or merge)."""
         for (display, view), count in self._clean.items():
             self._add_clean(display, view, count)
         self._clean.clear()
 
-    def _tallies(self, display: str, view: Any, count: int) -> list[_Tally]:
-        """The tallies of ``count`` leads of one file and view; counts them in the file (and undated)."""
+    def _tallies(self, display: str, view: Any, count: int) -> tuple[_Tally, _Tally | None]:
+        """The group and day tallies of ``count`` leads of one file and view; counts them in the file.
+
+        A day's tally counts leads, clean leads and findings by severity only:
+        what the timeline shows.
+        """
         group, day = view if view is not None else (None, None)
         self.files[display] = self.files.get(display, 0) + count
         by_group = self.groups.get(group)
@@ -248,54 +252,82 @@ class Audit:
             by_group = self.groups[group] = _Tally()
         if day is None:
             self.undated += count
-            return [self.total, by_group]
+            return by_group, None
         by_day = self.days.get(day)
         if by_day is None:
             by_day = self.days[day] = _Tally()
-        return [self.total, by_group, by_day]
+        return by_group, by_day
 
     def _add_clean(self, display: str, view: Any, count: int) -> None:
-        for tally in self._tallies(display, view, count):
-            tally.leads += count
-            tally.clean += count
+        by_group, by_day = self._tallies(display, view, count)
+        by_group.leads += count
+        by_group.clean += count
+        if by_day is not None:
+            by_day.leads += count
+            by_day.clean += count
 
-    def _add_lead(self, display: str, view: Any, found: list[Diagnostic]) -> None:
-        """One lead with findings."""
-        tallies = self._tallies(display, view, 1)
-        # The lead's findings summed once, then added to each of its tallies.
-        codes = []
+    def correct(self, display: str, view: Any, old: list[str], new: list[str]) -> None:
+        """Count a lead again with the codes ``new`` found instead of ``old`` (a parallel run's repeats).
+
+        Call after :meth:`fold`, as a worker's part comes back folded.
+        """
+        if old:
+            self._add_lead(display, view, old, -1)
+        else:
+            self._add_clean(display, view, -1)
+        self._add_lead(display, view, new)
+        self._name(new)
+
+    def _name(self, codes: list[str]) -> None:
+        names = self.names
+        for code in codes:
+            if code not in names:
+                rule = BY_CODE[code]
+                names[code] = (rule.name, rule.severity)
+
+    def _add_lead(self, display: str, view: Any, codes: list[str], sign: int = 1) -> None:
+        """One lead with findings, by the codes found (``sign`` -1: take them back)."""
+        by_group, by_day = self._tallies(display, view, sign)
+        # The lead's findings summed once, then added to its tallies.
         errors = warnings = 0
-        for diagnostic in found:
-            codes.append(diagnostic.code)
-            if diagnostic.severity is Severity.ERROR:
+        for code in codes:
+            severity = _SEVERITY[code]
+            if severity is Severity.ERROR:
                 errors += 1
-            elif diagnostic.severity is Severity.WARNING:
+            elif severity is Severity.WARNING:
                 warnings += 1
-        infos = len(found) - errors - warnings
+        infos = len(codes) - errors - warnings
         distinct = set(codes)
-        duplicate = not distinct.isdisjoint(_DUPLICATE_CODES)
-        for tally in tallies:
-            tally.leads += 1
-            if errors:
-                tally.with_errors += 1
-            elif not warnings:
-                tally.clean += 1
-            tally.duplicates += duplicate
-            tally.errors += errors
-            tally.warnings += warnings
-            tally.infos += infos
-            # A lead has a few findings: counted one by one, Counter.update
-            # would cost more in its checks than in counting.
-            findings, leads = tally.rule_findings, tally.rule_leads
-            for code in codes:
-                findings[code] += 1
-            for code in distinct:
-                leads[code] += 1
+        duplicate: int = not distinct.isdisjoint(_DUPLICATE_CODES)
+        if sign != 1:
+            errors, warnings, infos, duplicate = -errors, -warnings, -infos, -duplicate
+        clean = sign if not errors and not warnings else 0
+        by_group.leads += sign
+        by_group.clean += clean
+        if errors:
+            by_group.with_errors += sign
+        by_group.duplicates += duplicate
+        by_group.errors += errors
+        by_group.warnings += warnings
+        by_group.infos += infos
+        # A lead has a few findings: counted one by one, Counter.update
+        # would cost more in its checks than in counting.
+        findings, leads = by_group.rule_findings, by_group.rule_leads
+        for code in codes:
+            findings[code] += sign
+        for code in distinct:
+            leads[code] += sign
+        if by_day is not None:
+            by_day.leads += sign
+            by_day.clean += clean
+            by_day.errors += errors
+            by_day.warnings += warnings
+            by_day.infos += infos
 
     def other(self, diagnostic: Diagnostic) -> None:
         """A finding not tied to a readable lead (the file, a line that is not JSON)."""
         self.file_findings += 1
-        self.total.count(diagnostic)
+        self.outside.count(diagnostic)
         self.names.setdefault(diagnostic.code, (diagnostic.name, diagnostic.severity))
 
     def add_file(self, display: str) -> None:
@@ -304,9 +336,9 @@ class Audit:
 
     def merge(self, other: Audit) -> None:
         """Add the counts of another part of the same run (disjoint leads)."""
-        self._fold()
-        other._fold()
-        self.total.merge(other.total)
+        self.fold()
+        other.fold()
+        self.outside.merge(other.outside)
         for key, tally in other.groups.items():
             self.groups.setdefault(key, _Tally()).merge(tally)
         for day, tally in other.days.items():
@@ -320,8 +352,10 @@ class Audit:
             self.names.setdefault(code, name)
 
     def report(self, tool_version: str, generated_at: datetime | None = None) -> dict[str, Any]:
-        self._fold()
-        total = self.total
+        self.fold()
+        total = _Tally()
+        for tally in (self.outside, *self.groups.values()):
+            total.merge(tally)
         moment = (generated_at or datetime.now(UTC)).astimezone(UTC)
         return {
             "version": 1,
@@ -435,10 +469,14 @@ def audit_paths(
     *,
     stdin: IO[bytes] | None = None,
     keep_rejected: bool = False,
+    diagnostics: bool = True,
 ) -> tuple[LintRun, Audit]:
     """Prepare an audit: drain ``run.diagnostics()``, then read ``audit.report(...)``.
 
-    The run's diagnostics point at their lead's line, not at the field.
+    The run's diagnostics point at their lead's line, not at the field. With
+    ``diagnostics=False`` the run yields none, and the worker processes of a
+    parallel run tally their own leads, which spares the process that puts
+    the run together most of its work (not with ``keep_rejected``).
 
     Raises :class:`AuditError` for a personal ``group_by`` (unless
     ``settings.show_values``).
@@ -454,6 +492,11 @@ def audit_paths(
     run.engine.lead_view = view
     run.engine.lead_sink = audit.lead
     run.engine.clean_sink = audit.clean
+    if not diagnostics:
+        if keep_rejected:
+            raise ValueError("keep_rejected needs the run's diagnostics")
+        run.engine.range_audit = lambda: Audit(group_by)
+        run.engine.range_sink = audit.merge
     return run, audit
 
 

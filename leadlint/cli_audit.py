@@ -102,7 +102,12 @@ def _run_audit(
         return found.report(__version__), []
     stdin = _rereadable_stdin() if rejects is not None and "-" in paths else sys.stdin.buffer
     run, found = audit_paths(
-        paths, settings, options["group_by"], stdin=stdin, keep_rejected=rejects is not None
+        paths,
+        settings,
+        options["group_by"],
+        stdin=stdin,
+        keep_rejected=rejects is not None,
+        diagnostics=rejects is not None,
     )
     with _progress(run, options, settings.output_format):
         for _diagnostic in run.diagnostics():

@@ -73,6 +73,13 @@ class Engine:
         self.lead_sink: LeadSink | None = None
         # Optional: takes a parallel range's clean leads at once (else lead_sink, one by one).
         self.clean_sink: CleanSink | None = None
+        # An audit that needs its tallies only: ``range_audit`` makes an empty
+        # tally, which a parallel run's worker fills with its range's leads;
+        # the parent corrects the few leads that gain a repeat and hands the
+        # part to ``range_sink``, so it rebuilds no finding. Such a run yields
+        # no diagnostics, in one process too (its summary still counts them).
+        self.range_audit: Callable[[], Any] | None = None
+        self.range_sink: Callable[[Any], None] | None = None
         self._files: list[str] = []
         # Run-wide checks (duplicates across leads): their tables, and how
         # keys are hashed (a Dask run ships a keyed hash to its workers).
@@ -106,6 +113,7 @@ class Engine:
         """Diagnostics of one source, in file order; counts go into ``summary``."""
         display = source.display
         sink, tick = self.lead_sink, self.on_record
+        emit = self.range_audit is None
         for index, view, found in self.lead_results(source, stream, path, summary):
             if tick is not None and index is not None:
                 tick()
@@ -113,7 +121,8 @@ class Engine:
                 sink(display, index, view, found)
             for diagnostic in found:
                 summary.add(diagnostic)
-                yield diagnostic
+            if emit:
+                yield from found
 
     def start_file(self, display: str) -> int:
         """Number the next file of the run (duplicate messages name it)."""

@@ -107,16 +107,28 @@ class Summary:
     records_by_file: dict[str, int] = field(default_factory=dict)
 
     def add(self, diagnostic: Diagnostic) -> None:
-        if diagnostic.severity is Severity.ERROR:
-            self.errors += 1
-        elif diagnostic.severity is Severity.WARNING:
-            self.warnings += 1
-        else:
-            self.infos += 1
+        self.count(diagnostic.severity)
         if diagnostic.fix is not None:
             self.fixable += 1
             if diagnostic.fix.applicability is Applicability.UNSAFE:
                 self.unsafe_fixable += 1
+
+    def count(self, severity: Severity) -> None:
+        """One finding of ``severity`` (its fix, if any, not counted)."""
+        if severity is Severity.ERROR:
+            self.errors += 1
+        elif severity is Severity.WARNING:
+            self.warnings += 1
+        else:
+            self.infos += 1
+
+    def add_counts(self, other: Summary) -> None:
+        """Add the finding counts of ``other`` (a part of the run); files and records are not."""
+        self.errors += other.errors
+        self.warnings += other.warnings
+        self.infos += other.infos
+        self.fixable += other.fixable
+        self.unsafe_fixable += other.unsafe_fixable
 
     def count_at_least(self, severity: Severity) -> int:
         counts = {Severity.ERROR: self.errors, Severity.WARNING: self.warnings}

@@ -19,8 +19,8 @@ from __future__ import annotations
 import csv
 import io
 from array import array
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -87,6 +87,31 @@ class RangeResult:
     # NDJSON: where each line of the range starts (and, last, where the data
     # ends), so the parent reads one lead again, not the whole range.
     line_starts: array[int] | None = None
+    # With the engine's ``range_audit``: the range tallied where it was read
+    # (``results`` is then empty: the parent rebuilds no finding).
+    tallied: Tallied | None = None
+
+
+@dataclass(slots=True)
+class Tallied:
+    """A range's audit tally, made by its worker (see ``Engine.range_audit``)."""
+
+    audit: Any  # the filled ``range_audit()``, folded
+    codes: dict[int, list[str]]  # the codes found in each lead that has findings, by range index
+    summary: Summary  # the range's findings counted
+
+    def add(self, display: str, index: int | None, view: Any, found: list[Diagnostic]) -> None:
+        """One result with findings (index None: about the file)."""
+        self.audit.lead(display, index, view, found)
+        for diagnostic in found:
+            self.summary.add(diagnostic)
+        if index is not None:
+            self.codes[index] = [diagnostic.code for diagnostic in found]
+
+    def finish(self, display: str, views: list[Any]) -> None:
+        """Count the range's clean leads, and fold them in here, not in the parent."""
+        self.audit.clean(display, clean_counts(views, self.codes))
+        self.audit.fold()
 
 
 def split_file(
@@ -192,6 +217,7 @@ def collect_range(
     batch = engine.deferred = KeyBatch(engine.settings.show_values)
     views: list[Any] | None = None
     results = []
+    tallied = None
     try:
         if engine.lead_view is None:
             for result in engine.lead_results(plan.source, stream, plan.path, summary):
@@ -200,17 +226,38 @@ def collect_range(
         else:
             views = []
             seen: dict[Any, Any] = {}  # one object per distinct view: pickled once
+            if engine.range_audit is not None:
+                tallied = Tallied(engine.range_audit(), {}, summary)
             for result in engine.lead_results(plan.source, stream, plan.path, summary):
                 index, view, found = result
                 if index is not None:
                     views.append(seen.setdefault(view, view))
-                if found and not (split and _no_leads(result)):
+                if not found or (split and _no_leads(result)):
+                    continue
+                if tallied is not None:
+                    tallied.add(plan.source.display, index, view, found)
+                else:
                     results.append((index, view, [_sent(d) for d in found]))
     finally:
         engine.deferred = None
     batch.finish()
+    if tallied is not None:
+        assert views is not None
+        tallied.finish(plan.source.display, views)
+        # The parent reads no lead again: an audit's repeats need no position.
+        return RangeResult(
+            [], summary.records, data.count(b"\n"), proven, batch, views, None, tallied
+        )
     starts = _line_starts(data) if plan.source.format == "ndjson" and batch.by_code else None
     return RangeResult(results, summary.records, data.count(b"\n"), proven, batch, views, starts)
+
+
+def clean_counts(views: Sequence[Any], dirty: Iterable[int]) -> Counter[Any]:
+    """The views of a range's leads, counted, but for the leads of range index ``dirty``."""
+    counts = Counter(views)
+    for index in dirty:
+        counts[views[index]] -= 1
+    return +counts
 
 
 def _line_starts(data: bytes) -> array[int]:

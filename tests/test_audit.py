@@ -12,6 +12,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -194,8 +195,9 @@ def test_leads_alike_in_source_day_and_findings_each_count(tmp_path: Path) -> No
     for period in report["timeline"]["periods"]:
         want = expected([n for n in range(len(leads)) if n % 3 == int(period["period"][-1]) - 1])
         findings = want["errors"] + want["warnings"] + want["infos"]
-        assert (period["leads"], period["errors"], period["findings"]) == (
+        assert (period["leads"], period["cleanLeads"], period["errors"], period["findings"]) == (
             want["leads"],
+            want["cleanLeads"],
             want["errors"],
             findings,
         )
@@ -336,6 +338,59 @@ def test_workers_give_the_same_audit(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     assert all(len(at) == 1 for at in places(one_found).values())
     assert any(len(at) > 1 for at in places(placed_found).values())
+
+
+def test_findings_about_a_file_count_in_the_totals(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.ndjson"
+    empty.write_bytes(b"")
+    path = write_ndjson(tmp_path / "leads.ndjson", [lead("a-1", "google", credit=9999)])
+    report = audit_json(str(empty), str(path))
+    totals = report["totals"]
+    assert (totals["leads"], totals["fileFindings"]) == (1, 1)
+    assert totals["findings"] == 2 and totals["errors"] >= 1
+    assert {r["code"] for r in report["rules"]} == {"LL006", "LL504"}
+    assert [f["path"] for f in report["files"]] == [str(empty), str(path)]
+
+
+def test_workers_tally_their_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without diagnostics, workers tally their ranges; the report is the same as ever."""
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 8192)
+    leads = list(generate(400, 6, 0.3))
+    for index in range(40, 400, 9):  # repeats of earlier leads, in other ranges and the same
+        leads[index]["id"] = leads[index - (index % 5) - 1]["id"]
+    ndjson = write_ndjson(tmp_path / "a.ndjson", leads)
+    with ndjson.open("ab") as out:  # a line that is not JSON, then more leads
+        out.write(b'{"id": "broken",\n')
+        out.write(b"".join(orjson.dumps(x) + b"\n" for x in leads[:30]))  # all repeats
+    text = io.StringIO()
+    write_csv(leads[100:300], text)
+    csv_path = tmp_path / "b.csv"
+    csv_path.write_text(text.getvalue())
+    paths = [str(ndjson), str(csv_path)]
+    settings = Settings(jobs=1, now=_now())
+
+    whole, audit = audit_paths(paths, settings)
+    by_lead: dict[tuple[str, int | None], set[str]] = {}
+    for finding in whole.diagnostics():
+        by_lead.setdefault((finding.location.file, finding.location.record), set()).add(
+            finding.code
+        )
+    expected = audit.report("test", _now())
+    repeated = [codes for codes in by_lead.values() if any(c.startswith("LL7") for c in codes)]
+    # Both kinds of lead gain a repeat: one with other findings, one without.
+    assert any(all(c.startswith("LL7") for c in codes) for codes in repeated)
+    assert sum(any(not c.startswith("LL7") for c in codes) for codes in repeated) > 5
+    assert expected["totals"]["leads"] == 400 + 1 + 30 + 200  # the broken line is a lead
+    for jobs in (1, 2):
+        run, tallied = audit_paths(paths, replace(settings, jobs=jobs), diagnostics=False)
+        assert list(run.diagnostics()) == []
+        assert tallied.report("test", _now()) == expected
+        counts = (run.summary.errors, run.summary.warnings, run.summary.infos)
+        assert counts == (whole.summary.errors, whole.summary.warnings, whole.summary.infos)
+        assert run.summary.records == whole.summary.records
+    with pytest.raises(ValueError):
+        audit_paths(paths, settings, keep_rejected=True, diagnostics=False)
 
 
 def _now() -> Any:
