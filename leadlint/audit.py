@@ -178,6 +178,24 @@ class _Tally:
         self.rule_leads.update(other.rule_leads)
 
 
+@dataclass(slots=True)
+class _Day:
+    """Counts for one ``createdAt`` day (or month): what the timeline shows."""
+
+    leads: int = 0
+    clean: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    def merge(self, other: _Day) -> None:
+        self.leads += other.leads
+        self.clean += other.clean
+        self.errors += other.errors
+        self.warnings += other.warnings
+        self.infos += other.infos
+
+
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -194,7 +212,7 @@ class Audit:
     # The findings not tied to a lead; the run's totals are these and the groups'.
     outside: _Tally = field(default_factory=_Tally)
     groups: dict[str | None, _Tally] = field(default_factory=dict)
-    days: dict[str, _Tally] = field(default_factory=dict)
+    days: dict[str, _Day] = field(default_factory=dict)
     undated: int = 0
     file_findings: int = 0
     files: dict[str, int] = field(default_factory=dict)
@@ -239,12 +257,8 @@ class Audit:
             self._add_clean(display, view, count)
         self._clean.clear()
 
-    def _tallies(self, display: str, view: Any, count: int) -> tuple[_Tally, _Tally | None]:
-        """The group and day tallies of ``count`` leads of one file and view; counts them in the file.
-
-        A day's tally counts leads, clean leads and findings by severity only:
-        what the timeline shows.
-        """
+    def _tallies(self, display: str, view: Any, count: int) -> tuple[_Tally, _Day | None]:
+        """The group and day tallies of ``count`` leads of one file and view; counts them in the file."""
         group, day = view if view is not None else (None, None)
         self.files[display] = self.files.get(display, 0) + count
         by_group = self.groups.get(group)
@@ -255,7 +269,7 @@ class Audit:
             return by_group, None
         by_day = self.days.get(day)
         if by_day is None:
-            by_day = self.days[day] = _Tally()
+            by_day = self.days[day] = _Day()
         return by_group, by_day
 
     def _add_clean(self, display: str, view: Any, count: int) -> None:
@@ -341,8 +355,8 @@ class Audit:
         self.outside.merge(other.outside)
         for key, tally in other.groups.items():
             self.groups.setdefault(key, _Tally()).merge(tally)
-        for day, tally in other.days.items():
-            self.days.setdefault(day, _Tally()).merge(tally)
+        for day, counts in other.days.items():
+            self.days.setdefault(day, _Day()).merge(counts)
         self.undated += other.undated
         self.file_findings += other.file_findings
         for display, count in other.files.items():
@@ -429,10 +443,10 @@ class Audit:
             bool(days)
             and (date.fromisoformat(days[-1]) - date.fromisoformat(days[0])).days > DAY_SPAN_LIMIT
         )
-        periods: dict[str, _Tally] = {}
+        periods: dict[str, _Day] = {}
         for day in days:
             period = day[:7] if by_month else day
-            periods.setdefault(period, _Tally()).merge(self.days[day])
+            periods.setdefault(period, _Day()).merge(self.days[day])
         return {
             "field": "createdAt",
             "unit": "month" if by_month else "day",
