@@ -240,7 +240,7 @@ class Audit:
             return
         codes = [diagnostic.code for diagnostic in found]
         self._add_lead(display, view, codes)
-        self._name(codes)
+        self._note_names(codes)
         if self.keep_rejected and any(d.severity is Severity.ERROR for d in found):
             self.rejected[(display, index)] = [d for d in found if d.severity is Severity.ERROR]
 
@@ -290,9 +290,9 @@ class Audit:
         else:
             self._add_clean(display, view, -1)
         self._add_lead(display, view, new)
-        self._name(new)
+        self._note_names(new)
 
-    def _name(self, codes: list[str]) -> None:
+    def _note_names(self, codes: list[str]) -> None:
         names = self.names
         for code in codes:
             if code not in names:

@@ -114,15 +114,26 @@ class Engine:
         display = source.display
         sink, tick = self.lead_sink, self.on_record
         emit = self.range_audit is None
-        for index, view, found in self.lead_results(source, stream, path, summary):
-            if tick is not None and index is not None:
-                tick()
-            if sink is not None:
-                sink(display, index, view, found)
-            for diagnostic in found:
-                summary.add(diagnostic)
-            if emit:
-                yield from found
+        # Leads with nothing to report go to the clean sink at once, by view.
+        clean: list[Any] | None = [] if sink is not None and self.clean_sink else None
+        try:
+            for index, view, found in self.lead_results(source, stream, path, summary):
+                if tick is not None and index is not None:
+                    tick()
+                if found:
+                    if sink is not None:
+                        sink(display, index, view, found)
+                    for diagnostic in found:
+                        summary.add(diagnostic)
+                    if emit:
+                        yield from found
+                elif clean is not None:
+                    clean.append(view)
+                elif sink is not None:
+                    sink(display, index, view, found)
+        finally:
+            if clean and self.clean_sink is not None:
+                self.clean_sink(display, Counter(clean))
 
     def start_file(self, display: str) -> int:
         """Number the next file of the run (duplicate messages name it)."""
