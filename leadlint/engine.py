@@ -10,6 +10,7 @@ import fnmatch
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -88,9 +89,21 @@ class Engine:
         self.key_of = value_key
         # In worker processes: duplicate keys are collected here, decided by the parent.
         self.deferred: KeyBatch | None = None
-        # Whether a finding gets its own line and column (else its lead's line):
-        # an audit shows no position, and finding one is most of a finding's cost.
-        self.locate_findings = True
+        self._locate = True
+
+    @property
+    def locate_findings(self) -> bool:
+        """Whether a finding gets its own line and column (else its lead's line).
+
+        An audit shows no position, and finding one is most of a finding's
+        cost; the reader then does not prepare records for it either.
+        """
+        return self._locate
+
+    @locate_findings.setter
+    def locate_findings(self, value: bool) -> None:
+        self._locate = value
+        self.read_options = replace(self.read_options, locate=value)
 
     def _describe(self, ref: tuple[int, int]) -> str:
         file_number, index = ref
@@ -268,7 +281,7 @@ class Engine:
                 yield self._stamp(rule, violation, record)
 
     def _stamp(self, rule: Rule, violation: Violation, record: Record) -> Diagnostic:
-        located = record.locate(violation.pointer) if self.locate_findings else None
+        located = record.locate(violation.pointer) if self._locate else None
         line, column = located or (record.line, record.column)
         found_id = lead_id(record.data)
         location = Location(

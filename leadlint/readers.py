@@ -214,7 +214,7 @@ def read_ndjson(
     index = 0
     line_no = 0
     loads, dumps = orjson.loads, orjson.dumps
-    limit = options.max_depth
+    limit, locate = options.max_depth, options.locate
     for line_no, raw in enumerate(stream, 1):
         raw = raw.rstrip(b"\r\n")
         try:
@@ -227,9 +227,12 @@ def read_ndjson(
         # (so no key repeats, see ``may_have_duplicate_keys``), nested within
         # the limit. Anything else takes the careful path below.
         if type(data) is dict and raw.count(b"{") + raw.count(b"[") <= limit and dumps(data) == raw:
-            yield Record(
-                display, index, line_no, None, data, _CompactLine(raw, line_no, data).locate
-            )
+            if locate:
+                yield Record(
+                    display, index, line_no, None, data, _CompactLine(raw, line_no, data).locate
+                )
+            else:
+                yield Record(display, index, line_no, None, data)
         else:
             yield _ndjson_record(display, raw, index, line_no, options, data)
         index += 1

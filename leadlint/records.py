@@ -51,6 +51,9 @@ class ReadOptions:
     max_depth: int = 32
     # Dotted field path -> JSON types the schema allows (CSV cell typing).
     field_types: Callable[[str], frozenset[str]] = lambda _path: frozenset()
+    # Whether a compact NDJSON lead's ``locate`` can place a field (else only
+    # its line is known, at no cost per lead).
+    locate: bool = True
 
 
 class SourceError(Exception):

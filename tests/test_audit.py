@@ -340,6 +340,24 @@ def test_workers_give_the_same_audit(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert any(len(at) > 1 for at in places(placed_found).values())
 
 
+def test_an_audit_places_findings_at_their_field_only_when_asked(tmp_path: Path) -> None:
+    leads = [lead("a-1", "google", credit=9999), lead("a-2", "bing", credit="seven")]
+    path = write_ndjson(tmp_path / "leads.ndjson", leads)
+    settings = Settings(jobs=1, now=_now())
+    run, _audit = audit_paths([str(path)], settings)
+    assert [(d.location.line, d.location.column) for d in run.diagnostics()] == [
+        (1, None),
+        (2, None),
+    ]
+    run, _audit = audit_paths([str(path)], settings)
+    run.engine.locate_findings = True  # as check does: each finding at its field
+    placed = [(d.code, d.location.line, d.location.column) for d in run.diagnostics()]
+    text = path.read_text().splitlines()
+    assert [(code, line) for code, line, _column in placed] == [("LL504", 1), ("LL102", 2)]
+    for _code, line, column in placed:
+        assert text[line - 1][column - 1 :].startswith('"creditScore"')
+
+
 def test_findings_about_a_file_count_in_the_totals(tmp_path: Path) -> None:
     empty = tmp_path / "empty.ndjson"
     empty.write_bytes(b"")
