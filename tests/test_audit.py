@@ -411,6 +411,23 @@ def test_workers_tally_their_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         audit_paths(paths, settings, keep_rejected=True, diagnostics=False)
 
 
+def test_a_split_file_without_leads_is_tallied_not_yielded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 8192)
+    blank = tmp_path / "blank.ndjson"
+    blank.write_bytes(b"\n" * 20_000)  # split in ranges, and not one lead
+    settings = Settings(jobs=2, now=_now())
+    run, audit = audit_paths([str(blank)], settings)
+    assert [d.code for d in run.diagnostics()] == ["LL006"]
+    expected = audit.report("test", _now())
+    run, tallied = audit_paths([str(blank)], settings, diagnostics=False)
+    assert list(run.diagnostics()) == []
+    assert tallied.report("test", _now()) == expected
+    assert expected["totals"]["fileFindings"] == 1 and run.summary.errors + run.summary.warnings
+
+
 def _now() -> Any:
     from datetime import UTC, datetime
 
