@@ -144,41 +144,6 @@ def _day(head: str) -> str | None:
 
 
 @dataclass(slots=True)
-class _Tally:
-    """Counts for one group, one day, or the whole run."""
-
-    leads: int = 0
-    clean: int = 0
-    with_errors: int = 0
-    duplicates: int = 0
-    errors: int = 0
-    warnings: int = 0
-    infos: int = 0
-    rule_findings: Counter[str] = field(default_factory=Counter)
-    rule_leads: Counter[str] = field(default_factory=Counter)
-
-    def count(self, diagnostic: Diagnostic) -> None:
-        if diagnostic.severity is Severity.ERROR:
-            self.errors += 1
-        elif diagnostic.severity is Severity.WARNING:
-            self.warnings += 1
-        else:
-            self.infos += 1
-        self.rule_findings[diagnostic.code] += 1
-
-    def merge(self, other: _Tally) -> None:
-        self.leads += other.leads
-        self.clean += other.clean
-        self.with_errors += other.with_errors
-        self.duplicates += other.duplicates
-        self.errors += other.errors
-        self.warnings += other.warnings
-        self.infos += other.infos
-        self.rule_findings.update(other.rule_findings)
-        self.rule_leads.update(other.rule_leads)
-
-
-@dataclass(slots=True)
 class _Day:
     """Counts for one ``createdAt`` day (or month): what the timeline shows."""
 
@@ -194,6 +159,33 @@ class _Day:
         self.errors += other.errors
         self.warnings += other.warnings
         self.infos += other.infos
+
+
+@dataclass(slots=True)
+class _Tally(_Day):
+    """Counts for one group, or the whole run: a day's, and per rule."""
+
+    with_errors: int = 0
+    duplicates: int = 0
+    rule_findings: Counter[str] = field(default_factory=Counter)
+    rule_leads: Counter[str] = field(default_factory=Counter)
+
+    def count(self, diagnostic: Diagnostic) -> None:
+        if diagnostic.severity is Severity.ERROR:
+            self.errors += 1
+        elif diagnostic.severity is Severity.WARNING:
+            self.warnings += 1
+        else:
+            self.infos += 1
+        self.rule_findings[diagnostic.code] += 1
+
+    def merge(self, other: _Day) -> None:
+        _Day.merge(self, other)
+        if isinstance(other, _Tally):
+            self.with_errors += other.with_errors
+            self.duplicates += other.duplicates
+            self.rule_findings.update(other.rule_findings)
+            self.rule_leads.update(other.rule_leads)
 
 
 def _share(part: int, whole: int) -> float:
@@ -238,9 +230,7 @@ class Audit:
                 self.files[display] = 0  # files stay in the order they were read
             self._clean[(display, view)] += 1
             return
-        codes = [diagnostic.code for diagnostic in found]
-        self._add_lead(display, view, codes)
-        self._note_names(codes)
+        self.add_codes(display, view, [diagnostic.code for diagnostic in found])
         if self.keep_rejected and any(d.severity is Severity.ERROR for d in found):
             self.rejected[(display, index)] = [d for d in found if d.severity is Severity.ERROR]
 
@@ -289,10 +279,11 @@ class Audit:
             self._add_lead(display, view, old, -1)
         else:
             self._add_clean(display, view, -1)
-        self._add_lead(display, view, new)
-        self._note_names(new)
+        self.add_codes(display, view, new)
 
-    def _note_names(self, codes: list[str]) -> None:
+    def add_codes(self, display: str, view: Any, codes: list[str]) -> None:
+        """One lead with findings, given by their codes (what a worker keeps of them)."""
+        self._add_lead(display, view, codes)
         names = self.names
         for code in codes:
             if code not in names:

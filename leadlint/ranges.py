@@ -102,11 +102,13 @@ class Tallied:
 
     def add(self, display: str, index: int | None, view: Any, found: list[Diagnostic]) -> None:
         """One result with findings (index None: about the file)."""
-        self.audit.lead(display, index, view, found)
         for diagnostic in found:
             self.summary.add(diagnostic)
-        if index is not None:
-            self.codes[index] = [diagnostic.code for diagnostic in found]
+        if index is None:
+            self.audit.lead(display, index, view, found)
+            return
+        codes = self.codes[index] = [diagnostic.code for diagnostic in found]
+        self.audit.add_codes(display, view, codes)
 
     def finish(self, display: str, views: list[Any]) -> None:
         """Count the range's clean leads, and fold them in here, not in the parent."""
