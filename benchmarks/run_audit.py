@@ -426,6 +426,7 @@ def render(results: dict[str, Any]) -> str:
         f"leadlint audit benchmark: {params['count']:,} leads, seed {params['seed']}, "
         f"dirty {params['dirty']}, {machine['cpus']} CPUs, Python {machine['python']}",
         f"file: {params['file']}",
+        f"{machine.get('leadlint', '')}",
         f"1-minute load average {machine['load_before']:.1f} before, "
         f"{machine['load_after']:.1f} after (above 0 means other work shared the cores)",
     ]
@@ -492,6 +493,9 @@ def run_all(args: argparse.Namespace) -> int:
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "load_before": os.getloadavg()[0],
+            "leadlint": subprocess.run(
+                leadlint_cmd("--version"), cwd=ROOT, capture_output=True, text=True
+            ).stdout.strip(),
         },
         "params": {
             "count": args.count,

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from leadlint.core import CORE
 from leadlint.models import Diagnostic, Severity
 from leadlint.rules import BY_CODE
 
@@ -86,7 +87,9 @@ def group_path(group_by: str, allow_personal: bool = False) -> tuple[str, ...]:
 
 
 def make_view(path: tuple[str, ...]) -> Callable[[Any], View]:
-    """What a worker keeps of each lead: (group key, created day)."""
+    """What a worker keeps of each lead: (group key, created day); compiled with the core."""
+    if CORE is not None:
+        return CORE.AuditView(path, _DAYS, _day, _DAYS_KEPT)  # type: ignore[no-any-return]
 
     def view(lead: Any) -> View:
         return _group_key(lead, path), created_day(lead)

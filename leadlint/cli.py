@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from leadlint import __version__
+from leadlint.core import describe
 
 if TYPE_CHECKING:
     from leadlint.api import FixRun
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_UNDELIVERED = 0, 1, 2, 3, 4
 REPORT_URL = "https://github.com/leadlint/leadlint/issues"
+VERSION_MESSAGE = f"%(prog)s %(version)s ({describe()})"
 
 
 def _csv_option(values: tuple[str, ...]) -> list[str]:
@@ -32,7 +34,7 @@ def _csv_option(values: tuple[str, ...]) -> list[str]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="leadlint")
+@click.version_option(__version__, "-V", "--version", prog_name="leadlint", message=VERSION_MESSAGE)
 def cli() -> None:
     """Validate and clean sales-lead payloads for the Leadping lead API."""
 

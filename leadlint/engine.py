@@ -21,7 +21,7 @@ from leadlint.config import Settings
 from leadlint.models import Diagnostic, Location, Summary, Violation
 from leadlint.readers import Source, read_source
 from leadlint.records import Problem, ReadOptions, Record
-from leadlint.rules import ACROSS, BY_CODE, CHECKS, check_groups, resolve_selection
+from leadlint.rules import ACROSS, BY_CODE, CHECKS, check_groups, family_runner, resolve_selection
 from leadlint.rules.base import Rule
 from leadlint.rules.input import EMPTY_FILE
 from leadlint.rules.records import (
@@ -29,7 +29,7 @@ from leadlint.rules.records import (
     DuplicateTables,
     KeyBatch,
     duplicate_message,
-    usual_keys,
+    usual_key_reader,
     value_key,
 )
 from leadlint.schema import compile_schema, resolve_pointer
@@ -164,7 +164,7 @@ class Engine:
         codes = self.codes_for(path)
         schema_on = any(code.startswith(_SCHEMA_BLOCK) for code in codes)
         # Bound once per file: the per-lead loop below is the hot path.
-        groups = check_groups(codes, self.options)
+        families = family_runner(check_groups(codes, self.options))
         across = [(rule, rule.across) for rule in self._across_rules if rule.code in codes]
         key_of, deferred, duplicates = self.key_of, self.deferred, self.duplicates
         shown = self._shown if self.settings.show_values else None
@@ -174,6 +174,8 @@ class Engine:
             and duplicates.usual is not None
             and {rule.code for rule, _keys_of in across} == USUAL_CODES
         )
+        usual_keys = usual_key_reader(key_of)
+        repeats_usual = duplicates.usual_repeats()
         view_of = self.lead_view
         is_valid = self.schema.is_valid
         file_number = self.start_file(source.display)
@@ -199,18 +201,16 @@ class Engine:
                         view = view_of(data)
                     if schema_on and not is_valid(data):
                         found.extend(self._schema_findings(item, codes))
-                    for quiet, checks in groups:
-                        if quiet is not None and quiet(data):
-                            continue  # the family has nothing to report
+                    for checks in families(data):  # the families with something to report
                         for rule, check_lead, options in checks:
                             for violation in check_lead(data, options):
                                 found.append(self._stamp(rule, violation, item))
-                    if usual and (keys := usual_keys(data, key_of)) is not None:
+                    if usual and (keys := usual_keys(data)) is not None:
                         if deferred is not None:
                             deferred.add_usual(item.index, item.line, keys)
                         else:
                             ref = (file_number, item.index)
-                            for code, pointer, earlier in duplicates.repeats_usual(keys, ref):
+                            for code, pointer, earlier in repeats_usual(keys, ref):
                                 found.append(self._repeat(BY_CODE[code], pointer, earlier, item))
                     else:
                         for rule, keys_of in across:

@@ -7,6 +7,7 @@ proven against phonenumbers on the phone corpus.
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import random
 import sys
@@ -155,8 +156,16 @@ def test_duplicates_are_found_across_files_of_one_run(tmp_path: Path) -> None:
 SMALL_KEYS = [pytest.param(1 << 30, id="dict"), pytest.param(0, id="arrays"), 1_000]
 
 
+@pytest.fixture(params=["python", "compiled"])
+def tables_code(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The tables' growth and batch decisions in Python, then in the compiled core."""
+    core = importlib.import_module("leadlint._core") if request.param == "compiled" else None
+    monkeypatch.setattr(records, "CORE", core)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("small_keys", SMALL_KEYS)
-def test_the_table_keeps_the_first_ref_through_growth(small_keys: int) -> None:
+def test_the_table_keeps_the_first_ref_through_growth(small_keys: int, tables_code: str) -> None:
     tables = DuplicateTables(["LL701"])
     table = tables.tables["LL701"] = SeenTable(capacity=8, small_keys=small_keys)
     rng = random.Random(3)
@@ -176,7 +185,7 @@ def test_the_table_keeps_the_first_ref_through_growth(small_keys: int) -> None:
 
 
 @pytest.mark.parametrize("small_keys", SMALL_KEYS)
-def test_deciding_a_batch_matches_deciding_lead_by_lead(small_keys: int) -> None:
+def test_deciding_a_batch_matches_deciding_lead_by_lead(small_keys: int, tables_code: str) -> None:
     """Workers' batches (parallel runs) and the one-process path agree on every repeat."""
     rng = random.Random(7)
     pool = [rng.getrandbits(64) | 1 for _ in range(3_000)]  # few values: many repeats

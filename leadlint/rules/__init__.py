@@ -6,9 +6,10 @@ Rules are listed here by hand (no registration by import side effect).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from leadlint.core import CORE
 from leadlint.rules import address, customer, email, metadata, names, phone, records
 from leadlint.rules.base import Check, Rule, Screen, ScreenFactory
 from leadlint.rules.input import INPUT_RULES
@@ -32,7 +33,8 @@ CHECKS: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.check is not None)
 ACROSS: tuple[Rule, ...] = tuple(r for r in ALL_RULES if r.across is not None)
 
 # Enabled per-lead checks of one family, with the family's screen (or None).
-CheckGroup = tuple[Screen | None, list[tuple[Rule, Check, Mapping[str, Any]]]]
+GroupChecks = list[tuple[Rule, Check, Mapping[str, Any]]]
+CheckGroup = tuple[Screen | None, GroupChecks]
 
 
 def check_groups(
@@ -56,6 +58,20 @@ def check_groups(
         groups[-1][1].append((rule, rule.check, options[rule.code]))
         last = number
     return groups
+
+
+def family_runner(groups: list[CheckGroup]) -> Callable[[Any], Sequence[GroupChecks]]:
+    """For a lead, the groups' checks to run: those whose screen does not call it quiet.
+
+    One compiled call for all the screens with the core (:mod:`leadlint.core`).
+    """
+    if CORE is not None:
+        return CORE.Families(groups)  # type: ignore[no-any-return]
+
+    def run(lead: Any) -> list[GroupChecks]:
+        return [checks for quiet, checks in groups if quiet is None or not quiet(lead)]
+
+    return run
 
 
 def _screen(factory: ScreenFactory, options: Mapping[str, Mapping[str, Any]]) -> Screen | None:

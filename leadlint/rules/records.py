@@ -28,6 +28,7 @@ from itertools import compress, repeat
 from operator import lshift, ne, or_
 from typing import Any
 
+from leadlint.core import CORE
 from leadlint.models import Severity
 from leadlint.rules.base import KeyOf, Rule, across_rule
 
@@ -95,6 +96,9 @@ class SeenTable:
             capacity = len(keys) * (4 if len(keys) < _QUADRUPLE_BELOW else 2)
         self._allocate(capacity)
         new_keys, new_refs, mask = self.keys, self.refs, self.mask
+        if CORE is not None:
+            CORE.rehash(keys, refs, new_keys, new_refs, mask)
+            return
         for key, ref in compress(zip(keys, refs, strict=True), keys):  # occupied slots only
             slot = key & mask
             while new_keys[slot]:
@@ -116,6 +120,14 @@ class DuplicateTables:
             if all(code in self.tables for code, _pointer in USUAL_SLOTS)
             else None
         )
+
+    def usual_repeats(
+        self,
+    ) -> Callable[[UsualKeys, tuple[int, int]], list[tuple[str, str, tuple[int, int]]]]:
+        """:meth:`repeats_usual`, compiled when :mod:`leadlint.core` is."""
+        if CORE is not None and self.usual is not None:
+            return CORE.UsualRepeats(self.usual, USUAL_SLOTS, self.repeats_in)  # type: ignore[no-any-return]
+        return self.repeats_usual
 
     def repeats_usual(
         self, keys: UsualKeys, ref: tuple[int, int]
@@ -199,6 +211,15 @@ class DuplicateTables:
             table = self.tables[code]
             keys, owners = keyed.keys, keyed.owners
             small = table.small
+            if CORE is not None:  # the arrays, probed in C
+                table.spill()
+                table.reserve(table.size + len(keys))
+                repeated, added = CORE.resolve_keys(
+                    table.keys, table.refs, table.mask, keys, owners, base
+                )
+                table.size += added
+                found.extend((code, keyed, position) for position in repeated)
+                continue
             if small is not None and len(small) + len(keys) <= table.small_keys:
                 # All in C: each key's first ref, compared with the key's own.
                 mine = [base + (owner >> 8) for owner in owners]
@@ -660,3 +681,15 @@ def usual_keys(lead: Any, key_of: KeyOf) -> UsualKeys | None:
     address = email_key(value) if isinstance(value, str) else None
     email = 0 if address is None else key_of("email", address)
     return lead_id, external, phone_number, email
+
+
+def usual_key_reader(key_of: KeyOf) -> Callable[[Any], UsualKeys | None]:
+    """:func:`usual_keys` with ``key_of`` bound: compiled when :mod:`leadlint.core` is."""
+    if CORE is not None:
+        native = key_of is _python_hash_key
+        return CORE.UsualKeys(key_of, native, _FLAT_IDS, _GMAIL, phone_key)  # type: ignore[no-any-return]
+
+    def read(lead: Any) -> UsualKeys | None:
+        return usual_keys(lead, key_of)
+
+    return read

@@ -12,7 +12,9 @@ checks that on the rule cases, the corpora and generated leads.
 
 A screen is built once per file from every rule's options (a
 :data:`~leadlint.rules.base.ScreenFactory`); a factory returns None when the
-options are ones it does not model (the family then always runs).
+options are ones it does not model (the family then always runs). With
+the compiled core (:mod:`leadlint.core`), a factory returns its compiled
+twin, built with the same parameters and tested to answer the same.
 """
 
 from __future__ import annotations
@@ -22,8 +24,17 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from leadlint.core import CORE
 from leadlint.rules import email_data
-from leadlint.rules.address_data import USPS_CODES, ZIP_FORMAT, LineKind, street_kind, zip_states
+from leadlint.rules.address_data import (
+    FAST_PATH_EXCLUDED,
+    FAST_PATH_SUFFIXES,
+    USPS_CODES,
+    ZIP_FORMAT,
+    LineKind,
+    street_kind,
+    zip_states,
+)
 from leadlint.rules.base import Screen, ScreenFactory
 from leadlint.rules.customer_data import CREDIT_MODELS, ENUM_SETS, credit_model, iso_date
 from leadlint.rules.metadata_data import (
@@ -67,6 +78,8 @@ def _name(value: str) -> tuple[int, bool, bool, bool, str]:
 def names_screen(options: Options) -> Screen | None:
     if options["LL201"]["extra-placeholders"]:
         return None
+    if CORE is not None:
+        return CORE.NamesScreen(_name)  # type: ignore[no-any-return]
 
     def quiet(lead: Any) -> bool:
         contact = lead.get("contact") if isinstance(lead, dict) else None
@@ -111,6 +124,8 @@ def _clean_domain(domain: str) -> bool:
 def email_screen(options: Options) -> Screen | None:
     if options["LL211"].get("check-deliverability"):
         return None
+    if CORE is not None:
+        return CORE.EmailScreen(_clean_domain, email_data.ROLE_ACCOUNTS)  # type: ignore[no-any-return]
 
     def quiet(lead: Any) -> bool:
         contact = lead.get("contact") if isinstance(lead, dict) else None
@@ -166,6 +181,9 @@ def phone_screen(options: Options) -> Screen | None:
             return None
         return npa_states().get(npa, _ANY_STATE)
 
+    if CORE is not None:
+        return CORE.PhoneScreen(_PLACEHOLDERS, area_codes, served, _state_code, _ANY_STATE)  # type: ignore[no-any-return]
+
     def quiet(lead: Any) -> bool:
         contact: Any = lead.get("contact") if isinstance(lead, dict) else None
         phone = contact.get("phone") if isinstance(contact, dict) else None
@@ -208,6 +226,18 @@ _STREET_LINES = (LineKind.STREET, LineKind.ROUTE_BOX)
 
 
 def address_screen(options: Options) -> Screen | None:
+    if CORE is not None:
+        return CORE.AddressScreen(  # type: ignore[no-any-return]
+            street_kind,
+            LineKind.STREET,
+            _STREET_LINES,
+            frozenset(FAST_PATH_SUFFIXES),
+            FAST_PATH_EXCLUDED,
+            frozenset(USPS_CODES),
+            zip_states(),
+            ZIP_FORMAT.fullmatch,
+        )
+
     def quiet(lead: Any) -> bool:
         contact = lead.get("contact") if isinstance(lead, dict) else None
         address = contact.get("streetAddress") if isinstance(contact, dict) else None
@@ -271,6 +301,9 @@ def customer_screen(options: Options) -> Screen | None:
     year_503 = options["LL503"]["now"].year
     year_508 = options["LL508"]["now"].year
     enums = tuple(ENUM_SETS.items())
+    if CORE is not None:
+        scores, years = (low_score, high_score), (year_502, year_503, year_508)
+        return CORE.CustomerScreen(iso_date, limits, scores, years, enums)  # type: ignore[no-any-return]
 
     def quiet(lead: Any) -> bool:
         customer = lead.get("customer") if isinstance(lead, dict) else None
@@ -347,6 +380,18 @@ def metadata_screen(options: Options) -> Screen | None:
     require = options["LL605"]["require-trustedform"]
     latest = horizon(options["LL611"]["now"], options["LL611"]["clock-skew-seconds"])[1]
     public = Address.PUBLIC
+    if CORE is not None:
+        return CORE.MetadataScreen(  # type: ignore[no-any-return]
+            require,
+            latest,
+            public,
+            ip_address_kind,
+            is_absolute_http,
+            _clean_agent,
+            _FLAT_FIELDS,
+            _PUBLIC_FIRST_OCTETS,
+            SERVER_MANAGED_SET,
+        )
 
     def past(value: str) -> bool:
         """Written as "2026-03-01T10:00:00Z" and not after ``latest``."""
