@@ -276,7 +276,9 @@ class Engine:
             yield self._from_problem(display, problem)
 
     def _schema_findings(self, record: Record, codes: frozenset[str]) -> Iterator[Diagnostic]:
-        for rule, violation in self.schema.violations(record.data):
+        # A run that only tallies findings (``range_audit``) never shows their messages.
+        messages = self.range_audit is None
+        for rule, violation in self.schema.violations(record.data, messages):
             if rule.code in codes:
                 yield self._stamp(rule, violation, record)
 

@@ -141,6 +141,10 @@ def _component_name(document: dict[str, Any], name: str) -> str:
     return name
 
 
+# jsonschema-rs error kinds with a rule of their own (Minimum and Maximum: by the field).
+_KIND_RULES: dict[str, Rule] = {"Type": WRONG_TYPE, "Enum": NOT_IN_ENUM, "Format": BAD_FORMAT}
+
+
 class LeadSchema:
     """A compiled schema: validates leads and maps errors to violations."""
 
@@ -159,62 +163,74 @@ class LeadSchema:
     def field_types(self, dotted: str) -> frozenset[str]:
         return self._types.get(dotted, frozenset())
 
-    def violations(self, lead: Any) -> Iterator[tuple[Rule, Violation]]:
-        """Every schema violation of the lead (none for a valid one)."""
-        for error in self._validator.iter_errors(lead):
-            yield from self._violations(error, lead)
+    def violations(self, lead: Any, messages: bool = True) -> Iterator[tuple[Rule, Violation]]:
+        """Every schema violation of the lead (none for a valid one).
 
-    def _violations(self, error: Any, lead: Any) -> Iterator[tuple[Rule, Violation]]:
+        Without ``messages`` (a run that only counts findings), each
+        violation has its rule, pointer and fix, and an empty message.
+        """
+        for error in self._validator.iter_errors(lead):
+            yield from self._violations(error, lead, messages)
+
+    def _violations(
+        self, error: Any, lead: Any, messages: bool = True
+    ) -> Iterator[tuple[Rule, Violation]]:
         pointer = "".join("/" + escape_token(str(p)) for p in error.instance_path)
         kind = error.kind
         name = type(kind).__name__
-        field = display_field(pointer)
         if name == "Required":
             missing = f"{pointer}/{escape_token(kind.property)}"
-            yield (
-                MISSING_REQUIRED,
-                Violation(missing, f"Required field `{display_field(missing)}` is missing"),
-            )
+            text = f"Required field `{display_field(missing)}` is missing" if messages else ""
+            yield MISSING_REQUIRED, Violation(missing, text)
         elif name in ("AdditionalProperties", "UnevaluatedProperties"):
             names = getattr(kind, "unexpected", None) or []
             for key in names:
-                yield self._unknown(pointer, key, error.schema_path, lead)
-        elif name == "Type":
+                yield self._unknown(pointer, key, error.schema_path, lead, messages)
+        else:
+            rule = _KIND_RULES.get(name)
+            if rule is None:
+                int32 = name in ("Minimum", "Maximum") and self._is_int32(error.schema_path)
+                rule = INT32_RANGE if int32 else SCHEMA_VIOLATION
+            text = self._message(rule, name, error, display_field(pointer)) if messages else ""
+            yield rule, Violation(pointer, text)
+
+    @staticmethod
+    def _message(rule: Rule, name: str, error: Any, field: str) -> str:
+        kind = error.kind
+        if rule is WRONG_TYPE:
             types = sorted(map(str, _listify(kind.types)), key=lambda t: t == "null")
             expected = " or ".join(types)
-            actual = json_type(error.instance)
-            yield WRONG_TYPE, Violation(pointer, f"`{field}` must be {expected}, not {actual}")
-        elif name == "Enum":
+            return f"`{field}` must be {expected}, not {json_type(error.instance)}"
+        if rule is NOT_IN_ENUM:
             allowed = ", ".join(str(o) for o in kind.options if o is not None)
-            yield (
-                NOT_IN_ENUM,
-                Violation(pointer, f"`{field}` is not one of the allowed values: {allowed}"),
-            )
-        elif name == "Format":
+            return f"`{field}` is not one of the allowed values: {allowed}"
+        if rule is BAD_FORMAT:
             wanted = _FORMATS.get(kind.format, f"in `{kind.format}` format")
-            yield BAD_FORMAT, Violation(pointer, f"`{field}` is not {wanted}")
-        elif name in ("Minimum", "Maximum") and self._is_int32(error.schema_path):
-            yield INT32_RANGE, Violation(pointer, f"`{field}` is outside the 32-bit integer range")
-        else:
-            keyword = str(error.schema_path[-1]) if error.schema_path else name
-            yield (
-                SCHEMA_VIOLATION,
-                Violation(pointer, f"`{field}` does not satisfy the schema's `{keyword}`"),
-            )
+            return f"`{field}` is not {wanted}"
+        if rule is INT32_RANGE:
+            return f"`{field}` is outside the 32-bit integer range"
+        keyword = str(error.schema_path[-1]) if error.schema_path else name
+        return f"`{field}` does not satisfy the schema's `{keyword}`"
 
     def _unknown(
-        self, parent: str, key: str, schema_path: Any, lead: Any
+        self, parent: str, key: str, schema_path: Any, lead: Any, messages: bool = True
     ) -> tuple[Rule, Violation]:
         pointer = f"{parent}/{escape_token(key)}"
         target = LEGACY_NAMES.get(parent, {}).get(key)
         if target is not None:
             new_name = display_field(target)
-            message = f"`{display_field(pointer)}` is a legacy name the API drops; use `{new_name}`"
+            message = (
+                f"`{display_field(pointer)}` is a legacy name the API drops; use `{new_name}`"
+                if messages
+                else ""
+            )
             fix = None
             if resolve_pointer(lead, target) is _MISSING:
                 edit = Edit("move", pointer, to=target)
                 fix = Fix(f"Rename to `{new_name}`", Applicability.UNSAFE, (edit,))
             return LEGACY_FIELD, Violation(pointer, message, fix)
+        if not messages:
+            return UNKNOWN_FIELD, Violation(pointer, "")
         hint = self._suggestion(tuple(schema_path)[:-1], key)
         message = f"Unknown field `{display_field(pointer)}`: the API drops it{hint}"
         return UNKNOWN_FIELD, Violation(pointer, message)

@@ -91,3 +91,29 @@ def test_a_fix_never_makes_another_rule_fire(code: str, number: int, case: dict[
     assert after <= before, after - before
     expected = case["expect"] if "leads" not in case else [p for _i, p in case["expect"]]
     assert not any((code, pointer) in after for pointer in expected), "the fix did not fix it"
+
+
+def test_schema_violations_without_messages_keep_rule_pointer_and_fix() -> None:
+    """What a run that only tallies findings gets: all but the message prose."""
+    from leadlint.engine import Engine
+
+    schema = Engine(Settings()).schema
+    leads = [
+        lead
+        for _code, _number, case in load_cases()
+        for lead in case.get("leads") or [case["lead"]]
+        if not schema.is_valid(lead)
+    ]
+    assert len(leads) > 50
+    kinds, fixes = set(), 0
+    for lead in leads:
+        told = list(schema.violations(lead))
+        counted = list(schema.violations(lead, messages=False))
+        assert [(r, v.pointer, v.fix) for r, v in counted] == [
+            (r, v.pointer, v.fix) for r, v in told
+        ]
+        assert all(v.message for _r, v in told)
+        assert not any(v.message for _r, v in counted)
+        kinds |= {rule.code for rule, _v in told}
+        fixes += sum(v.fix is not None for _r, v in counted)
+    assert len(kinds) >= 5 and fixes > 0  # types, enums, formats, unknown and legacy names
