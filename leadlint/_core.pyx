@@ -54,6 +54,14 @@ cdef inline bint _number(object value):
     return type(value) is int or type(value) is float
 
 
+cdef inline bint _disjoint(dict mapping, tuple names):
+    """Whether ``mapping`` has none of ``names`` as a key (``keys().isdisjoint(names)``)."""
+    for name in names:
+        if name in mapping:
+            return False
+    return True
+
+
 cdef inline object _contact(object lead):
     """The lead's ``contact`` object, or None (also for a lead that is no object)."""
     if isinstance(lead, dict):
@@ -329,15 +337,14 @@ cdef class AddressScreen(Screen):
 # --- customer (screens.customer_screen) ----------------------------------------
 
 cdef class CustomerScreen(Screen):
-    cdef object iso_date, low_age, high_age, max_income, low_h, high_h, low_w, high_w
+    cdef object low_age, high_age, max_income, low_h, high_h, low_w, high_w
     cdef object max_dependents, low_score, high_score
     cdef long year_502, year_503, year_508
     cdef tuple enums
 
     def __init__(
-        self, iso_date, tuple limits, tuple scores, tuple years, tuple enums,
+        self, tuple limits, tuple scores, tuple years, tuple enums,
     ):
-        self.iso_date = iso_date
         (
             self.low_age, self.high_age, self.max_income, self.low_h, self.high_h,
             self.low_w, self.high_w, self.max_dependents,
@@ -356,10 +363,9 @@ cdef class CustomerScreen(Screen):
             return True
         value = (<dict>customer).get("birthDate")
         if type(value) is str:
-            birth = self.iso_date(value)
-            if birth is None:
+            birth_year = iso_year(value)
+            if birth_year < 0:
                 return False
-            birth_year = (<tuple>birth)[0]
             born = True
             if birth_year >= self.year_502 or not (
                 self.low_age < self.year_503 - birth_year <= self.high_age
@@ -392,6 +398,38 @@ cdef class CustomerScreen(Screen):
         return True
 
 
+# --- customer dates ------------------------------------------------------------
+
+cdef int _MONTH_DAYS[12]
+_MONTH_DAYS[:] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+
+cdef inline int _number_at(str text, Py_ssize_t start, Py_ssize_t end):
+    """The ASCII digits from ``start`` to ``end`` as a number; -1 if any is not one."""
+    cdef int number = 0
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    for i in range(start, end):
+        c = _at(text, i)
+        if not _digit(c):
+            return -1
+        number = number * 10 + (<int>c - 48)
+    return number
+
+
+cpdef int iso_year(str text):
+    """The year of an exact ``YYYY-MM-DD`` naming a real day (customer_data.iso_date), else -1."""
+    cdef int year, month, day
+    if len(text) != 10 or _at(text, 4) != u'-' or _at(text, 7) != u'-':
+        return -1
+    year, month, day = _number_at(text, 0, 4), _number_at(text, 5, 7), _number_at(text, 8, 10)
+    if year < 0 or month < 1 or month > 12 or day < 1:
+        return -1
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return year if day <= 29 else -1
+    return year if day <= _MONTH_DAYS[month - 1] else -1
+
+
 # --- metadata (screens.metadata_screen) ----------------------------------------
 
 cpdef bint certificate(str value):
@@ -414,25 +452,39 @@ cpdef bint certificate(str value):
     return True
 
 
-cpdef bint three_octets(str text):
-    """Three dotted decimal octets 0-255 without leading zeros (screens._THREE_OCTETS)."""
-    cdef Py_ssize_t i = 0, start, n = len(text)
+cdef Py_ssize_t _octet(str text, Py_ssize_t i, Py_ssize_t n, int* value):
+    """A decimal octet 0-255 without leading zeros at ``i``: the index after it, or -1."""
+    cdef Py_ssize_t start = i
+    cdef int number = 0
+    while i < n and _digit(_at(text, i)):
+        if i - start == 3:
+            return -1
+        number = number * 10 + (<int>_at(text, i) - 48)
+        i += 1
+    if i == start or (i - start > 1 and _at(text, start) == u'0') or number > 255:
+        return -1
+    value[0] = number
+    return i
+
+
+cdef bint _octets(str text, Py_ssize_t i, int count):
+    """Whether ``text`` from ``i`` to its end is ``count`` dotted octets."""
+    cdef Py_ssize_t n = len(text)
     cdef int k, value
-    for k in range(3):
-        start = i
-        value = 0
-        while i < n and _digit(_at(text, i)):
-            if i - start == 3:
-                return False
-            value = value * 10 + (<int>_at(text, i) - 48)
-            i += 1
-        if i == start or (i - start > 1 and _at(text, start) == u'0') or value > 255:
+    for k in range(count):
+        i = _octet(text, i, n, &value)
+        if i < 0:
             return False
-        if k < 2:
+        if k < count - 1:
             if i >= n or _at(text, i) != u'.':
                 return False
             i += 1
     return i == n
+
+
+cpdef bint three_octets(str text):
+    """Three dotted decimal octets 0-255 without leading zeros (screens._THREE_OCTETS)."""
+    return _octets(text, 0, 3)
 
 
 cpdef bint plain_http(str value):
@@ -464,7 +516,8 @@ cdef class MetadataScreen(Screen):
     cdef bint require
     cdef str latest
     cdef object public, ip_address_kind, is_absolute_http, clean_agent
-    cdef frozenset flat_fields, public_first_octets, server_managed
+    cdef tuple flat_fields, server_managed
+    cdef bint public_first[256]  # the first octets of screens._PUBLIC_FIRST_OCTETS
 
     def __init__(
         self, bint require, str latest, public, ip_address_kind, is_absolute_http,
@@ -477,9 +530,10 @@ cdef class MetadataScreen(Screen):
         self.ip_address_kind = ip_address_kind
         self.is_absolute_http = is_absolute_http
         self.clean_agent = clean_agent
-        self.flat_fields = flat_fields
-        self.public_first_octets = public_first_octets
-        self.server_managed = server_managed
+        self.flat_fields = tuple(flat_fields)
+        for octet in range(256):
+            self.public_first[octet] = str(octet) in public_first_octets
+        self.server_managed = tuple(server_managed)
 
     cdef bint past(self, str value):
         return (
@@ -488,6 +542,18 @@ cdef class MetadataScreen(Screen):
             and _at(value, 19) == u'Z'
             and value.isascii()
             and value <= self.latest
+        )
+
+    cdef bint public_ipv4(self, str value):
+        """An IPv4 address written plainly, with a first octet that only public ranges start."""
+        cdef int first
+        cdef Py_ssize_t i = _octet(value, 0, len(value), &first)
+        return (
+            i > 0
+            and i < len(value)
+            and _at(value, i) == u'.'
+            and self.public_first[first]
+            and _octets(value, i + 1, 3)
         )
 
     cdef bint link(self, object value):
@@ -500,7 +566,7 @@ cdef class MetadataScreen(Screen):
         cdef dict metadata
         if not isinstance(lead, dict):
             return True
-        if not (<dict>lead).keys().isdisjoint(self.flat_fields):
+        if not _disjoint(<dict>lead, self.flat_fields):
             return False
         created = (<dict>lead).get("createdAt")
         modified = (<dict>lead).get("modifiedAt")
@@ -530,8 +596,7 @@ cdef class MetadataScreen(Screen):
             return False
         value = metadata.get("ipAddress")
         if isinstance(value, str):
-            head, _, rest = (<str>value).partition(u".")
-            if not (head in self.public_first_octets and three_octets(rest)):
+            if not self.public_ipv4(value):
                 if (<str>value).strip() and self.ip_address_kind(value) is not self.public:
                     return False
         if not self.link(metadata.get("landingPage")) or not self.link(metadata.get("referrer")):
@@ -548,7 +613,7 @@ cdef class MetadataScreen(Screen):
         value = metadata.get("userAgent")
         if isinstance(value, str) and not self.clean_agent(value):
             return False
-        return metadata.keys().isdisjoint(self.server_managed)
+        return _disjoint(metadata, self.server_managed)
 
 
 # --- duplicate keys (records.usual_keys) ---------------------------------------
@@ -556,12 +621,13 @@ cdef class MetadataScreen(Screen):
 cdef class UsualKeys:
     cdef object key_of, phone_key
     cdef bint native
-    cdef frozenset flat_ids, gmail
+    cdef tuple flat_ids
+    cdef frozenset gmail
 
     def __init__(self, key_of, bint native, frozenset flat_ids, frozenset gmail, phone_key):
         self.key_of = key_of
         self.native = native  # key_of is records._python_hash_key: computed here
-        self.flat_ids = flat_ids
+        self.flat_ids = tuple(flat_ids)
         self.gmail = gmail
         self.phone_key = phone_key
 
@@ -594,7 +660,7 @@ cdef class UsualKeys:
         if not isinstance(lead, dict):
             return None
         contact = (<dict>lead).get("contact")
-        if not isinstance(contact, dict) or not (<dict>lead).keys().isdisjoint(self.flat_ids):
+        if not isinstance(contact, dict) or not _disjoint(<dict>lead, self.flat_ids):
             return None
         external = 0
         metadata = (<dict>lead).get("metadata")

@@ -171,6 +171,11 @@ STREETS = [
     "12 " + "A" * 30 + " St", "12 " + "A" * 31 + " St", "12 Ma1n St", "12 Main \u212aT",
     "12 Maïn St", "12 Main Pkwy", "PO Box 12", "12 Main St Apt 4", "9 East Rd", "1 Ca Way",
 ]  # fmt: skip
+DATES = [
+    "2024-02-29", "2023-02-29", "1900-02-29", "2000-02-29", "0000-02-29", "1999-04-31",
+    "1999-04-30", "1999-00-10", "1999-13-01", "1999-12-00", "1999-12-31", "1999-1-01",
+    "1999/12/01", "1999-12-011", " 1999-12-01", "\u0661999-12-01", "0000-01-01", "9999-12-31",
+]  # fmt: skip
 TIMES = [
     "2026-03-01T10:00:00Z",
     "2026-03-01T10:00:00z",
@@ -272,6 +277,9 @@ def test_compiled_screens_answer_as_python_on_the_fast_paths_edges(
         (("metadata", "createdAt"), TIMES),
     ]
     leads = [replaced(base, path, value) for path, values in edges for value in values]
+    firsts = [f"{first}.1.2.3" for first in range(260)] + ["01.1.2.3", "001.1.2.3", "8..1.2"]
+    leads += [replaced(base, ("metadata", "ipAddress"), ip) for ip in firsts]
+    leads += [replaced(base, ("customer", "birthDate"), day) for day in DATES]
     born = replaced(base, ("customer", "birthDate"), "2000-06-01")
     for months in range(296, 316):  # LL508: at most 12 months a year since the year of birth
         leads.append(replaced(born, ("customer", "monthsAtResidence"), months))
@@ -346,7 +354,9 @@ LINES = [
     b'{"a":"\\\\\\"","a":1}', b'{ "a" : 1 , "b" : [ 1 , 2 ] }', b'{"a":1,\t"a":1}',
     b'{"a":[[[1]]]}', b'{"a":[[[[1]]]]}', b'{"a":{"b":{"c":{}}}}', b'{"a":{"b":{"c":{"d":{}}}}}',
     b'[1,2]', b'"x"', b'{"a":1}{', b'{"\xc3\xa9":"\xe2\x82\xac","\xc3\xa9":1}', b'{"a:":1,"b":":"}',
-    b'{"":1,"":2}', b'{}', b'{"a":{},"b":[]}',
+    b'{"":1,"":2}', b'{}', b'{"a":{},"b":[]}', b'{"a:":1,"a:":2}', b'{"a":"x:y","a":"z"}',
+    b'{"a":["x:",{"b:":":"}]}', b'{"\xe2\x82\xac:":"\xe2\x82\xac:","\xe2\x82\xac:":1}',
+    b'{"a":"\\u003a","a":"\\u003a"}', b'{"a":"\\u003a","b":":"}', b'{"\\u003a":1,":":2}',
 ]  # fmt: skip
 
 
@@ -515,11 +525,18 @@ def matcher_values() -> list[str]:
         structured_addresses,
     )
 
-    values = [*blns(), *example_numbers(), *isemail_addresses(), *STREETS, *TIMES]
+    values = [*blns(), *example_numbers(), *isemail_addresses(), *STREETS, *TIMES, *DATES]
     values += [address["line1"] or "" for address in structured_addresses()]
     values += EMAIL_EDGES + PHONE_EDGES + IP_EDGES + URL_EDGES + CERTIFICATE_EDGES
     values += [email.rpartition("@")[0] for email in isemail_addresses() + EMAIL_EDGES]
-    for valid in ("+12125550123", "a.b+c@x", "123 Main St.", "8.8.8", "https://a.b-c/x?y#z"):
+    for valid in (
+        "+12125550123",
+        "a.b+c@x",
+        "123 Main St.",
+        "8.8.8",
+        "https://a.b-c/x?y#z",
+        "2024-02-29",
+    ):
         values += edits(valid)
     values += edits("https://cert.trustedform.com/" + "a1_-" * 5)
     return values
@@ -539,10 +556,13 @@ def test_the_matchers_agree_with_their_patterns_on_the_corpora(core: ModuleType)
 
 def check_matchers(core: ModuleType, values: list[str]) -> None:
     from leadlint.rules.address_data import _FAST_STREET, FAST_PATH_EXCLUDED, FAST_PATH_SUFFIXES
+    from leadlint.rules.customer_data import iso_date
     from leadlint.rules.metadata_data import is_absolute_http
 
     suffixes = frozenset(FAST_PATH_SUFFIXES)
     for text in values:
+        birth = iso_date(text)
+        assert core.iso_year(text) == (-1 if birth is None else birth[0]), text
         assert core.e164_nanp(text) == bool(screens._E164_NANP(text)), text
         assert core.dot_atom(text) == bool(screens._LOCAL.fullmatch(text)), text
         assert core.certificate(text) == bool(screens._CANONICAL_CERTIFICATE(text)), text

@@ -303,7 +303,7 @@ def customer_screen(options: Options) -> Screen | None:
     enums = tuple(ENUM_SETS.items())
     if CORE is not None:
         scores, years = (low_score, high_score), (year_502, year_503, year_508)
-        return CORE.CustomerScreen(iso_date, limits, scores, years, enums)  # type: ignore[no-any-return]
+        return CORE.CustomerScreen(limits, scores, years, enums)  # type: ignore[no-any-return]
 
     def quiet(lead: Any) -> bool:
         customer = lead.get("customer") if isinstance(lead, dict) else None
