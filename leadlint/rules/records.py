@@ -258,7 +258,8 @@ class DuplicateTables:
         for code, keyed in batch.by_code.items():
             table = self.tables[code]
             expected = len(table) + len(keyed.keys) * batches
-            if table.small is None or expected > table.small_keys:
+            # The compiled core decides batches in the arrays only (see resolve).
+            if CORE is not None or table.small is None or expected > table.small_keys:
                 table.spill()
                 table.reserve(expected)
 
