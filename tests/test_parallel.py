@@ -200,3 +200,18 @@ def test_shown_values_match_one_process(tmp_path: Path, small_chunks: None) -> N
     assert many == one
     repeats = [d for d in one if d.code.startswith("LL7")]
     assert repeats and all(d.value is not None for d in repeats)
+
+
+def test_the_result_pipe_holds_a_range_s_result() -> None:
+    import fcntl
+    import multiprocessing
+
+    most = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        writer = pool._outqueue._writer  # type: ignore[attr-defined]
+        before = fcntl.fcntl(writer.fileno(), fcntl.F_GETPIPE_SZ)
+        parallel._widen_result_pipe(pool)
+        after = fcntl.fcntl(writer.fileno(), fcntl.F_GETPIPE_SZ)
+        assert pool.apply(len, ("abc",)) == 3
+    assert before == 65536
+    assert after == min(1 << 20, most)
