@@ -1,7 +1,7 @@
 """Build hook: compile leadlint's optional core (``leadlint/_core.pyx``) with Cython.
 
-The compiled core is a faster copy of the per-lead screens and duplicate
-keys; leadlint works the same without it, only slower. So a build that
+The compiled core is a faster copy of the per-lead hot path; leadlint
+works the same without it, only slower. So a build that
 cannot compile it (no C compiler, ``LEADLINT_PURE_PYTHON=1``) warns and
 goes on with a pure-Python wheel. An editable install gets the extension
 next to the source, where the import finds it; a wheel gets it as a file of

@@ -1,15 +1,19 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""leadlint's optional compiled core: the per-lead screens and duplicate keys, typed.
+"""leadlint's optional compiled core: the per-lead hot path, typed.
 
-Each class is the compiled twin of a function in ``leadlint/rules/screens.py``
-or ``leadlint/rules/records.py``. That function builds it, with the same
+Each class or function is the compiled twin of Python code it names: the
+family screens (``leadlint/rules/screens.py``) and the one call that runs
+them (``rules.family_runner``), the usual duplicate keys and their repeats
+(``leadlint/rules/records.py``), the NDJSON line test (``readers``), the
+audit's view of a lead (``audit.make_view``) and the parent's key decisions
+(``records.DuplicateTables``). The Python code builds it with the same
 parameters it computes for itself, and it answers exactly as the Python code
-does for every lead (``tests/test_core.py`` compares the two on the rule
-cases, the corpora and generated leads); it only reads a lead's common
-shapes with typed C loops instead of regular expressions and bytecode.
-Whatever it does not model goes to the very Python helper the pure-Python
-code calls. The build (``hatch_build.py``) is optional: without it,
-``leadlint.core`` gives None and the Python code runs.
+does (``tests/test_core.py`` compares the two on the rule cases, the corpora
+and generated leads); it only reads the common shapes with typed C loops
+instead of regular expressions and bytecode. Whatever it does not model goes
+to the very Python helper the pure-Python code calls. The build
+(``hatch_build.py``) is optional: without it, ``leadlint.core`` gives None
+and the Python code runs.
 """
 
 from libc.string cimport memchr

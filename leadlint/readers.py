@@ -230,9 +230,10 @@ def read_ndjson(
             if not raw.strip():
                 continue
             data = _UNSET
-        # The common line: a lead object written exactly as orjson writes it
-        # (so no key repeats, see ``may_have_duplicate_keys``), nested within
-        # the limit. Anything else takes the careful path below.
+        # The common line: a lead object that repeats no key, nested within
+        # the limit, and, where findings are placed inside lines, written
+        # exactly as orjson writes it (so no key repeats either, see
+        # ``may_have_duplicate_keys``). Anything else takes the careful path below.
         if type(data) is dict and (
             plain(raw, data, limit)
             if plain is not None
