@@ -781,26 +781,11 @@ def plain_line(bytes raw, value, Py_ssize_t limit):
     return members >= 0 and _colons(<const unsigned char*><const char*>raw, len(raw)) == members
 
 
-cdef bint _deeper(object value, Py_ssize_t limit, Py_ssize_t depth):
-    """Whether a container at ``depth`` holds containers nested past ``limit``."""
-    if depth > limit:
-        return True
-    if isinstance(value, dict):
-        for child in (<dict>value).values():
-            if (isinstance(child, dict) or isinstance(child, list)) and _deeper(child, limit, depth + 1):
-                return True
-    else:
-        for child in <list>value:
-            if (isinstance(child, dict) or isinstance(child, list)) and _deeper(child, limit, depth + 1):
-                return True
-    return False
-
-
 def depth_exceeds(value, Py_ssize_t limit):
     """``parsing.depth_exceeds``: whether objects and arrays nest deeper than ``limit``."""
     if not (isinstance(value, dict) or isinstance(value, list)):
         return False
-    return _deeper(value, limit, 1)
+    return _members(value, limit, 1) < 0
 
 
 # --- the audit's view of a lead (audit.make_view) -------------------------------
